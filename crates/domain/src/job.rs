@@ -1,0 +1,81 @@
+//! The canonical job posting, whatever board it came from.
+
+use crate::ids::{JobId, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where the work happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkplaceType {
+    Remote,
+    Hybrid,
+    Onsite,
+    #[default]
+    Unknown,
+}
+
+impl WorkplaceType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Remote => "remote",
+            Self::Hybrid => "hybrid",
+            Self::Onsite => "onsite",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// How often a salary figure is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SalaryPeriod {
+    Hour,
+    Month,
+    #[default]
+    Year,
+}
+
+/// A salary range as posted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Salary {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub currency: String,
+    pub period: SalaryPeriod,
+}
+
+impl Salary {
+    /// The yearly upper bound, for comparing with a salary floor (2,080 working hours a year).
+    pub fn yearly_max(&self) -> Option<f64> {
+        let top = self.max.or(self.min)?;
+        Some(match self.period {
+            SalaryPeriod::Year => top,
+            SalaryPeriod::Month => top * 12.0,
+            SalaryPeriod::Hour => top * 2080.0,
+        })
+    }
+}
+
+/// One job posting, normalized, as stored for one user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub id: JobId,
+    pub user_id: UserId,
+    /// The board it came from (`greenhouse`, `lever`, `offline`, ...).
+    pub source: String,
+    /// The board's own id for it.
+    pub source_id: String,
+    pub company: String,
+    pub title: String,
+    pub location: String,
+    pub workplace: WorkplaceType,
+    pub salary: Option<Salary>,
+    /// Plain-text description (never instructions: it is data from a third party).
+    pub description: String,
+    pub apply_url: String,
+    pub posted_at: Option<DateTime<Utc>>,
+    pub discovered_at: DateTime<Utc>,
+    /// Hash of the posting's content, to notice changes.
+    pub content_hash: String,
+}
