@@ -1,1 +1,117 @@
-fn main() {}
+//! `applyflow`: the one binary and composition root. It reads the configuration, opens the
+//! store and bus the configuration names, and wires the cell.
+
+mod bench;
+mod commands;
+mod config;
+mod demo;
+mod runtime;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Applyflow: discover jobs, tailor resumes from your own profile, apply, and track outcomes.
+#[derive(Debug, Parser)]
+#[command(name = "applyflow", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Where the SQLite database and the config file live [default: the platform's data dir]
+    #[arg(long, global = true, env = "APPLYFLOW_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Configuration file [default: DIR/applyflow.toml]
+    #[arg(long, global = true, env = "APPLYFLOW_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the whole workflow for the bundled sample profile over the offline feed.
+    Demo {
+        /// Use only the first N postings of the offline feed
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+    },
+    /// Serve the cell's HTTP API and run its workflow engine.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080, or `listen` in the config]
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// Serve the API only, without running the workflow engine
+        #[arg(long)]
+        no_engine: bool,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(commands::UserCommand),
+    /// Import or export a profile (JSON Resume plus preferences).
+    #[command(subcommand)]
+    Profile(commands::ProfileCommand),
+    /// Look at or re-drive the event log.
+    #[command(subcommand)]
+    Events(commands::EventsCommand),
+    /// Run discovery over the offline feed for every user, then process the workflows.
+    Run {
+        /// Return once every workflow has finished instead of running until Ctrl-C
+        #[arg(long)]
+        until_idle: bool,
+    },
+    /// Measure throughput and latency; prints JSON.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+    /// Print the effective configuration (secrets hidden).
+    Config,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let env = runtime::Env::load(&cli.global)?;
+    let quiet = !matches!(cli.command, Command::Serve { .. } | Command::Run { .. });
+    runtime::init_logging(&env.config, quiet);
+    match cli.command {
+        Command::Demo { jobs } => demo::run(&env, jobs).await,
+        Command::Serve { listen, no_engine } => commands::serve(&env, listen, no_engine).await,
+        Command::Migrate => commands::migrate(&env).await,
+        Command::User(c) => commands::user(&env, c).await,
+        Command::Profile(c) => commands::profile(&env, c).await,
+        Command::Events(c) => commands::events(&env, c).await,
+        Command::Run { until_idle } => commands::run_engine(&env, until_idle).await,
+        Command::Bench(c) => bench::run(&env, c).await,
+        Command::Config => {
+            let text = toml_of(&env.config.redacted())?;
+            println!("# data dir: {}\n{text}", env.data_dir.display());
+            Ok(())
+        }
+    }
+}
+
+fn toml_of(c: &config::Config) -> Result<String> {
+    Ok(serde_json::to_string_pretty(c)?)
+}

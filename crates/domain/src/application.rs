@@ -98,10 +98,7 @@ impl fmt::Display for ApplicationState {
 impl FromStr for ApplicationState {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| format!("unknown application state `{s}`"))
+        Self::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| format!("unknown application state `{s}`"))
     }
 }
 

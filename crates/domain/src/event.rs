@@ -72,10 +72,7 @@ impl fmt::Display for EventType {
 impl FromStr for EventType {
     type Err = EventError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| EventError::UnknownType(s.to_owned()))
+        Self::ALL.into_iter().find(|t| t.as_str() == s).ok_or_else(|| EventError::UnknownType(s.to_owned()))
     }
 }
 
@@ -147,10 +144,8 @@ impl EventEnvelope {
     /// known type, supported version, payload of the right shape.
     pub fn parse(json: &str) -> Result<Self, EventError> {
         let de = &mut serde_json::Deserializer::from_str(json);
-        let env: Self = serde_path_to_error::deserialize(de).map_err(|e| EventError::Malformed {
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        })?;
+        let env: Self = serde_path_to_error::deserialize(de)
+            .map_err(|e| EventError::Malformed { path: e.path().to_string(), message: e.inner().to_string() })?;
         env.validate()?;
         Ok(env)
     }
@@ -392,10 +387,7 @@ mod tests {
 
         let mut v = serde_json::to_value(sample()).unwrap();
         v["schema_version"] = 9.into();
-        assert!(matches!(
-            EventEnvelope::parse(&v.to_string()),
-            Err(EventError::UnsupportedVersion { found: 9 })
-        ));
+        assert!(matches!(EventEnvelope::parse(&v.to_string()), Err(EventError::UnsupportedVersion { found: 9 })));
         assert!(EventEnvelope::parse("{not json").is_err());
     }
 }

@@ -257,7 +257,7 @@ fn check_date(field: String, v: &Option<String>) -> Result<(), ProfileError> {
 
 fn check_url(field: String, v: &Option<String>) -> Result<(), ProfileError> {
     match v {
-        Some(u) if !u.is_empty() && !(u.starts_with("http://") || u.starts_with("https://")) => {
+        Some(u) if !u.is_empty() && !u.starts_with("http://") && !u.starts_with("https://") => {
             Err(ProfileError::invalid(field, format!("expected an http(s) URL, got {u:?}")))
         }
         _ => Ok(()),

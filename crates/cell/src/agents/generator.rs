@@ -1,0 +1,132 @@
+//! GeneratorAgent (step `generate`, 3 versions) and OptimizerAgent (step `optimize`, target
+//! ATS): `job.analyzed` → tailored variants, one selected → `resume.generated`. The optimize step
+//! emits no event of its own (seed 001 lists none); its choice travels in `resume.generated`.
+//! Error strategy `fallback_to_template`: the untailored profile as the one variant.
+
+use super::{application_of, fail_workflow, follow_up, unit_for};
+use crate::agent::{Agent, AgentCtx, AgentError};
+use async_trait::async_trait;
+use domain::event::{EventPayload, ResumeGenerated, VariantSummary};
+use domain::{ApplicationState, ErrorStrategy, EventEnvelope, EventType, StepName, TailoredResume};
+use store::{Document, UnitOfWork, Write};
+
+/// Tailors the profile to the job and picks the variant to send.
+pub struct GeneratorAgent;
+
+fn documents(r: &TailoredResume) -> Vec<Document> {
+    vec![
+        Document { format: "markdown".into(), content: render::markdown(r) },
+        Document { format: "html".into(), content: render::html(r) },
+    ]
+}
+
+impl GeneratorAgent {
+    async fn unit(&self, event: &EventEnvelope, ctx: &AgentCtx, template: bool) -> Result<UnitOfWork, AgentError> {
+        let app = application_of(event, ctx).await?;
+        let mut unit = unit_for(event, ctx);
+        if app.state != ApplicationState::Analyzed {
+            return Ok(unit);
+        }
+        let user = event.user_id;
+        let profile = ctx
+            .store
+            .get_profile(user)
+            .await?
+            .ok_or_else(|| AgentError::Permanent("the user has no profile; import one first".into()))?;
+        let job = ctx
+            .store
+            .get_job(user, app.job_id)
+            .await?
+            .ok_or_else(|| AgentError::Permanent(format!("job {} not found", app.job_id)))?;
+        let analysis = ctx.store.get_analysis(user, app.job_id).await?;
+
+        let mut variants = match (&analysis, template) {
+            (Some(analysis), false) => {
+                let versions =
+                    ctx.policy(StepName::Generate)?.param("versions").and_then(|v| v.parse().ok()).unwrap_or(3usize);
+                tailor::generate_variants(&profile, &job, analysis, app.id, versions)
+            }
+            _ => {
+                let mut t = tailor::template_resume(&profile, &job, app.id);
+                if let Some(a) = &analysis {
+                    let (score, matched) = tailor::ats_score(&t, a);
+                    t.ats_score = score;
+                    t.matched_keywords = matched;
+                }
+                vec![t]
+            }
+        };
+        if variants.is_empty() {
+            return Err(AgentError::Permanent("no resume variant could be generated".into()));
+        }
+        // The optimize step (target: ats).
+        let target = ctx.policy(StepName::Optimize)?.param("target").unwrap_or("ats").to_owned();
+        let chosen = tailor::optimize_for_ats(&mut variants)
+            .ok_or_else(|| AgentError::Permanent("optimizer found no variant to select".into()))?;
+        // Truth: every variant must consist of the profile's own words.
+        for v in &variants {
+            tailor::verify_truth(v, &profile).map_err(|e| AgentError::Permanent(format!("truth check failed: {e}")))?;
+        }
+        let selected = variants[chosen].variant_id.clone();
+        let payload = EventPayload::ResumeGenerated(ResumeGenerated {
+            job_id: app.job_id,
+            application_id: app.id,
+            variants: variants
+                .iter()
+                .map(|v| VariantSummary { variant_id: v.variant_id.clone(), ats_score: v.ats_score })
+                .collect(),
+            selected_variant_id: selected.clone(),
+            optimized_for: target,
+            formats: vec!["markdown".into(), "html".into()],
+            strategy: template.then(|| ErrorStrategy::FallbackToTemplate.as_str().to_owned()),
+        });
+        for v in variants {
+            let docs = documents(&v);
+            unit.writes.push(Write::PutResume { resume: v, documents: docs });
+        }
+        unit.writes.push(Write::Transition {
+            application_id: app.id,
+            from: ApplicationState::Analyzed,
+            to: ApplicationState::Generated,
+            outcome: None,
+            variant_id: Some(selected),
+            reason: None,
+            at: unit.at,
+        });
+        unit.events.push(follow_up(event, ctx, &payload));
+        Ok(unit)
+    }
+}
+
+#[async_trait]
+impl Agent for GeneratorAgent {
+    fn name(&self) -> &'static str {
+        "generator"
+    }
+    fn step(&self) -> StepName {
+        StepName::Generate
+    }
+    fn consumes(&self) -> &'static [EventType] {
+        &[EventType::JobAnalyzed]
+    }
+
+    async fn handle(&self, event: &EventEnvelope, ctx: &AgentCtx) -> Result<UnitOfWork, AgentError> {
+        self.unit(event, ctx, false).await
+    }
+
+    async fn on_exhausted(
+        &self,
+        event: &EventEnvelope,
+        ctx: &AgentCtx,
+        error: &AgentError,
+        attempts: u32,
+    ) -> Result<UnitOfWork, AgentError> {
+        match self.unit(event, ctx, true).await {
+            Ok(unit) => Ok(unit),
+            Err(_) => {
+                let strategy = Some(ErrorStrategy::FallbackToTemplate);
+                fail_workflow(self.name(), self.step(), event, ctx, error, attempts, strategy).await
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! TrackerAgent: `application.submitted` → schedule the employer's answer (sandbox) or the
+//! close of the response window. The timer carries the `response.received` event, id and all,
+//! so firing it twice cannot emit twice.
+
+use super::{application_of, unit_for};
+use crate::agent::{Agent, AgentCtx, AgentError};
+use crate::clock::new_id;
+use async_trait::async_trait;
+use domain::event::{EventPayload, ResponseReceived};
+use domain::{ApplicationState, EventEnvelope, EventId, EventType, Outcome, StepName};
+use store::{Timer, UnitOfWork, Write};
+
+/// Watches submitted applications for an answer.
+pub struct TrackerAgent;
+
+#[async_trait]
+impl Agent for TrackerAgent {
+    fn name(&self) -> &'static str {
+        "tracker"
+    }
+    fn step(&self) -> StepName {
+        StepName::Track
+    }
+    fn consumes(&self) -> &'static [EventType] {
+        &[EventType::ApplicationSubmitted]
+    }
+
+    async fn handle(&self, event: &EventEnvelope, ctx: &AgentCtx) -> Result<UnitOfWork, AgentError> {
+        let app = application_of(event, ctx).await?;
+        let mut unit = unit_for(event, ctx);
+        if app.state != ApplicationState::Submitted {
+            return Ok(unit);
+        }
+        let job = ctx
+            .store
+            .get_job(event.user_id, app.job_id)
+            .await?
+            .ok_or_else(|| AgentError::Permanent(format!("job {} not found", app.job_id)))?;
+        // Keyed by the posting, not by generated ids, so a rerun makes the same decision.
+        let decision = ctx.config.sandbox.employer().decide(&format!("{}:{}", job.source, job.source_id));
+        let after = chrono::Duration::from_std(decision.after).unwrap_or(chrono::Duration::zero());
+        let due_at = unit.at + after;
+        let source = if decision.outcome == Outcome::NoResponse { "response_window" } else { "employer" };
+        let mut ctx_at = event.follow_up(due_at);
+        ctx_at.occurred_at = due_at;
+        let response = EventEnvelope::new(
+            EventId(new_id()),
+            ctx_at,
+            &EventPayload::ResponseReceived(ResponseReceived {
+                job_id: app.job_id,
+                application_id: app.id,
+                outcome: decision.outcome,
+                source: source.into(),
+            }),
+        );
+        unit.writes.push(Write::ScheduleTimer(Timer {
+            id: new_id(),
+            user_id: event.user_id,
+            application_id: app.id,
+            due_at,
+            event: response,
+        }));
+        Ok(unit)
+    }
+}

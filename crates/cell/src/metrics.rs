@@ -1,0 +1,116 @@
+//! The cell's Prometheus metrics and the in-memory step latency record the benchmark reads.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ConsumerLabels {
+    consumer: String,
+    result: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StepLabels {
+    step: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct HttpLabels {
+    method: String,
+    route: String,
+    status: String,
+}
+
+type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
+
+fn step_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.000_25, 2.0, 18))
+}
+
+/// Counters and histograms of one cell.
+pub struct Metrics {
+    registry: Registry,
+    processed: Family<ConsumerLabels, Counter>,
+    step_seconds: HistogramFamily<StepLabels>,
+    http: Family<HttpLabels, Counter>,
+    http_seconds: HistogramFamily<HttpLabels>,
+    latencies: Mutex<BTreeMap<String, Vec<f64>>>,
+}
+
+/// Samples kept per step for percentiles (enough for a benchmark run; older ones are dropped).
+const MAX_SAMPLES: usize = 200_000;
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("applyflow");
+        let processed = Family::<ConsumerLabels, Counter>::default();
+        let step_seconds = HistogramFamily::<StepLabels>::new_with_constructor(step_histogram as fn() -> Histogram);
+        let http = Family::<HttpLabels, Counter>::default();
+        let http_seconds = HistogramFamily::<HttpLabels>::new_with_constructor(step_histogram as fn() -> Histogram);
+        registry.register("events_processed", "Events handled by each consumer, by result", processed.clone());
+        registry.register("step_duration_seconds", "Time to decide and commit one workflow step", step_seconds.clone());
+        registry.register("http_requests", "HTTP requests by route and status", http.clone());
+        registry.register("http_request_duration_seconds", "HTTP request latency", http_seconds.clone());
+        Self { registry, processed, step_seconds, http, http_seconds, latencies: Mutex::new(BTreeMap::new()) }
+    }
+}
+
+impl Metrics {
+    /// Counts one handled event (`applied`, `duplicate`, `retried`, `exhausted`).
+    pub fn processed(&self, consumer: &str, result: &str) {
+        self.processed.get_or_create(&ConsumerLabels { consumer: consumer.into(), result: result.into() }).inc();
+    }
+
+    /// Records how long one step took.
+    pub fn step(&self, step: &str, took: Duration) {
+        let secs = took.as_secs_f64();
+        self.step_seconds.get_or_create(&StepLabels { step: step.into() }).observe(secs);
+        let mut l = self.latencies.lock().unwrap_or_else(|p| p.into_inner());
+        let v = l.entry(step.to_owned()).or_default();
+        if v.len() >= MAX_SAMPLES {
+            v.remove(0);
+        }
+        v.push(secs);
+    }
+
+    /// Records one HTTP request.
+    pub fn http(&self, method: &str, route: &str, status: u16, took: Duration) {
+        let labels = HttpLabels { method: method.into(), route: route.into(), status: status.to_string() };
+        self.http.get_or_create(&labels).inc();
+        self.http_seconds.get_or_create(&labels).observe(took.as_secs_f64());
+    }
+
+    /// p50 and p95 of each step, in milliseconds, with the sample count.
+    pub fn step_percentiles(&self) -> BTreeMap<String, (f64, f64, usize)> {
+        let l = self.latencies.lock().unwrap_or_else(|p| p.into_inner());
+        l.iter()
+            .map(|(k, v)| {
+                let mut s = v.clone();
+                s.sort_by(f64::total_cmp);
+                let pick = |q: f64| {
+                    if s.is_empty() {
+                        0.0
+                    } else {
+                        s[((s.len() - 1) as f64 * q).round() as usize] * 1000.0
+                    }
+                };
+                (k.clone(), (pick(0.50), pick(0.95), s.len()))
+            })
+            .collect()
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+}

@@ -1,0 +1,126 @@
+//! `applyflow bench pipeline`: end-to-end applications per second and per-step latency on the
+//! configured store (SQLite in a scratch directory by default), printed as JSON.
+
+use crate::commands::{create_user, open_workflows};
+use crate::runtime::Env;
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+use domain::Profile;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Full workflows (discover → complete) for synthetic users; reports throughput and p50/p95
+    /// step latency.
+    Pipeline {
+        /// Applications to run in total
+        #[arg(long, default_value_t = 2000)]
+        applications: usize,
+        /// Users to spread them over
+        #[arg(long, default_value_t = 20)]
+        users: usize,
+    },
+}
+
+pub async fn run(env: &Env, cmd: BenchCommand) -> Result<()> {
+    let BenchCommand::Pipeline { applications, users } = cmd;
+    if users == 0 || applications == 0 {
+        bail!("--applications and --users must be at least 1");
+    }
+    // A scratch data dir unless the caller named one (or a DATABASE_URL).
+    let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
+    let data_dir =
+        if std::env::args().any(|a| a == "--data-dir") { env.data_dir.clone() } else { scratch.path().to_path_buf() };
+    let bench_env = Env { data_dir, config: env.config.clone() };
+    let store = bench_env.store().await?;
+
+    let profile = Profile::import(discovery::SAMPLE_PROFILE)?;
+    let feed: Vec<_> = discovery::offline_feed()?
+        .into_iter()
+        .filter(|p| discovery::match_preferences(&profile.preferences, p).is_some())
+        .collect();
+    if feed.is_empty() {
+        bail!("the sample profile matches no posting of the offline feed");
+    }
+    let per_user = applications.div_ceil(users);
+    let run_id = uuid::Uuid::now_v7().simple().to_string();
+    let mut batches = Vec::new();
+    for u in 0..users {
+        let (user, _) =
+            create_user(&store, &format!("bench-{run_id}-{u}@bench.applyflow.local"), &env.config.cell.cell_id).await?;
+        store.put_profile(user.id, &profile).await?;
+        let postings: Vec<_> = (0..per_user)
+            .map(|i| {
+                let mut p = feed[i % feed.len()].clone();
+                p.source_id = format!("{}-bench-{i}", p.source_id);
+                p
+            })
+            .collect();
+        batches.push((user, postings));
+    }
+
+    let mut cfg = env.config.cell.clone();
+    cfg.sandbox.response_delay_secs = 0.0;
+    cfg.sandbox.no_response_window_secs = 0.0;
+    cfg.time_compression = 1000;
+    cfg.poll_interval_ms = 5;
+    let cell = bench_env.cell(store.clone(), cfg);
+    let engine = cell.start().await?;
+    let started = Instant::now();
+    let discover = batches.iter().map(|(user, postings)| {
+        let cell = cell.clone();
+        let profile = profile.clone();
+        async move { cell::agents::discover(cell.ctx(), user.id, &profile, postings, || {}).await }
+    });
+    for r in futures::future::join_all(discover).await {
+        r?;
+    }
+    let discovered_in = started.elapsed();
+    let all_users: Vec<_> = batches.iter().map(|(u, _)| u.clone()).collect();
+    while open_workflows(&store, &all_users).await? > 0 {
+        if started.elapsed() > Duration::from_secs(1800) {
+            bail!("benchmark did not finish within 30 minutes");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let elapsed = started.elapsed();
+    engine.shutdown().await;
+
+    let mut completed = 0;
+    let mut failed = 0;
+    for u in &all_users {
+        let c = store.event_counts(u.id).await?;
+        completed += c.get("workflow.completed").copied().unwrap_or(0);
+        failed += c.get("workflow.failed").copied().unwrap_or(0);
+    }
+    let per_sec = completed as f64 / elapsed.as_secs_f64();
+    let steps: serde_json::Map<String, serde_json::Value> = cell
+        .metrics()
+        .step_percentiles()
+        .into_iter()
+        .map(|(k, (p50, p95, n))| (k, serde_json::json!({ "p50_ms": round(p50), "p95_ms": round(p95), "count": n })))
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({
+            "benchmark": "pipeline",
+            "storage": store.backend(),
+            "bus": "in_process",
+            "users": users,
+            "applications": completed + failed,
+            "workflows_completed": completed,
+            "workflows_failed": failed,
+            "discovery_ms": discovered_in.as_millis() as u64,
+            "elapsed_ms": elapsed.as_millis() as u64,
+            "applications_per_sec": round(per_sec),
+            "applications_per_hour": (per_sec * 3600.0).round(),
+            "seed_target_per_sec": round(300_000.0 / 3600.0),
+            "step_latency": steps,
+        })
+    );
+    Ok(())
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}

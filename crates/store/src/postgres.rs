@@ -1,0 +1,30 @@
+//! The PostgreSQL adapter, for `DATABASE_URL=postgres://...`.
+
+use crate::StoreError;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How many connections the pool opens at most.
+const POOL_SIZE: u32 = 16;
+
+/// A store in a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to the database `url` names. Does not migrate: call [`crate::Store::migrate`].
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        Ok(Self { pool })
+    }
+}
+
+crate::adapter::impl_store!(PgStore, sqlx::Postgres, sqlx::PgConnection, "postgres", MIGRATOR);

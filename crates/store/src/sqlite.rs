@@ -1,0 +1,39 @@
+//! The SQLite adapter: the embedded default, one WAL-mode database file in the data directory.
+
+use crate::StoreError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// How many connections the pool keeps (SQLite has one writer at a time anyway).
+const POOL_SIZE: u32 = 4;
+
+/// A store in one SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating it and its directory if missing) the database file at `path`.
+    /// Does not migrate: call [`crate::Store::migrate`].
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::DataDir { path: dir.display().to_string(), source })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(POOL_SIZE).connect_with(options).await?;
+        Ok(Self { pool })
+    }
+}
+
+crate::adapter::impl_store!(SqliteStore, sqlx::Sqlite, sqlx::SqliteConnection, "sqlite", MIGRATOR);
