@@ -20,10 +20,26 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         users: usize,
     },
+    /// Normalization + deduplication throughput (one core) and dedup precision/recall.
+    Discovery {
+        /// Labelled pairs to score dedup on, as JSON lines {"a": POSTING, "b": POSTING,
+        /// "duplicate": bool} [default: the built-in labelled set]
+        #[arg(long, value_name = "FILE")]
+        corpus: Option<std::path::PathBuf>,
+        /// Postings to push through normalize + dedup
+        #[arg(long, default_value_t = 20_000)]
+        postings: usize,
+    },
 }
 
 pub async fn run(env: &Env, cmd: BenchCommand) -> Result<()> {
-    let BenchCommand::Pipeline { applications, users } = cmd;
+    match cmd {
+        BenchCommand::Pipeline { applications, users } => pipeline(env, applications, users).await,
+        BenchCommand::Discovery { corpus, postings } => crate::bench_discovery::run(corpus.as_deref(), postings),
+    }
+}
+
+async fn pipeline(env: &Env, applications: usize, users: usize) -> Result<()> {
     if users == 0 || applications == 0 {
         bail!("--applications and --users must be at least 1");
     }

@@ -205,12 +205,23 @@ pub async fn serve(env: &Env, listen: Option<String>, no_engine: bool) -> Result
     let store = env.store().await?;
     let cell = env.cell(store.clone(), env.config.cell.clone());
     let engine = if no_engine { None } else { Some(cell.start().await?) };
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let discovery = if no_engine {
+        None
+    } else {
+        let (env2, cell2) = (env.clone(), cell.clone());
+        Some(tokio::spawn(async move { crate::discover::scheduled(&env2, cell2, stop_rx).await }))
+    };
     let state = cell::api::ApiState { store, metrics: cell.metrics() };
     let addr = listen.unwrap_or_else(|| env.config.listen.clone());
     let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(addr = %listener.local_addr()?, engine = !no_engine, "serving");
     eprintln!("listening on http://{}", listener.local_addr()?);
     axum::serve(listener, cell::api::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let _ = stop_tx.send(true);
+    if let Some(d) = discovery {
+        let _ = d.await;
+    }
     if let Some(e) = engine {
         e.shutdown().await;
     }

@@ -30,6 +30,31 @@ impl Default for DemoConfig {
     }
 }
 
+/// Live discovery inside `serve`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscoveryConfig {
+    /// Seconds between polls of every followed source (at least 60).
+    pub interval_secs: u64,
+    /// Sent with every request.
+    pub user_agent: String,
+    /// Hosts or IPs exempt from the private-address guard.
+    pub allow_hosts: Vec<String>,
+    /// Allow every private, loopback and link-local address (not for production).
+    pub allow_private: bool,
+}
+
+impl Default for DiscoveryConfig {
+    fn default() -> Self {
+        Self {
+            interval_secs: 3600,
+            user_agent: fetch::FetchConfig::default().user_agent,
+            allow_hosts: Vec::new(),
+            allow_private: false,
+        }
+    }
+}
+
 /// Everything the binary can be configured with.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -42,6 +67,7 @@ pub struct Config {
     pub log_format: String,
     pub cell: CellConfig,
     pub demo: DemoConfig,
+    pub discovery: DiscoveryConfig,
 }
 
 impl Default for Config {
@@ -52,6 +78,7 @@ impl Default for Config {
             log_format: "json".into(),
             cell: CellConfig::default(),
             demo: DemoConfig::default(),
+            discovery: DiscoveryConfig::default(),
         }
     }
 }

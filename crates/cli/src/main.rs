@@ -2,9 +2,11 @@
 //! store and bus the configuration names, and wires the cell.
 
 mod bench;
+mod bench_discovery;
 mod commands;
 mod config;
 mod demo;
+mod discover;
 mod runtime;
 
 use anyhow::Result;
@@ -57,6 +59,11 @@ enum Command {
     /// Import or export a profile (JSON Resume plus preferences).
     #[command(subcommand)]
     Profile(commands::ProfileCommand),
+    /// Follow job boards (the sources discovery polls).
+    #[command(subcommand)]
+    Sources(discover::SourcesCommand),
+    /// Fetch job boards now and print what they list.
+    Discover(discover::DiscoverArgs),
     /// Look at or re-drive the event log.
     #[command(subcommand)]
     Events(commands::EventsCommand),
@@ -102,6 +109,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(c) => commands::user(&env, c).await,
         Command::Profile(c) => commands::profile(&env, c).await,
         Command::Events(c) => commands::events(&env, c).await,
+        Command::Sources(c) => discover::sources(&env, c).await,
+        Command::Discover(a) => discover::discover(&env, a).await,
         Command::Run { until_idle } => commands::run_engine(&env, until_idle).await,
         Command::Bench(c) => bench::run(&env, c).await,
         Command::Config => {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use store::DynStore;
 
 /// The resolved environment of one invocation.
+#[derive(Clone)]
 pub struct Env {
     pub data_dir: PathBuf,
     pub config: Config,

@@ -5,7 +5,7 @@
 //! We Work Remotely) with HTML stripped; the postings' text is the boards' own.
 
 use chrono::{DateTime, Utc};
-use domain::{Job, JobId, Salary, SalaryPeriod, UserId, WorkplaceType};
+use domain::{Job, JobId, Salary, UserId, WorkplaceType};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -60,11 +60,7 @@ pub fn offline_feed() -> Result<Vec<Posting>, DiscoveryError> {
 /// moving characters between fields changes the hash.
 pub fn content_hash(p: &Posting) -> String {
     let salary = p.salary.as_ref().map(|s| {
-        let period = match s.period {
-            SalaryPeriod::Hour => "hour",
-            SalaryPeriod::Month => "month",
-            SalaryPeriod::Year => "year",
-        };
+        let period = s.period.as_str();
         format!("{:?}-{:?} {} {period}", s.min, s.max, s.currency)
     });
     let posted = p.posted_at.map(|t| t.to_rfc3339());

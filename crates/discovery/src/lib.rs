@@ -4,12 +4,20 @@
 //! Everything here is pure: the feed is compiled into the binary so a fresh install can run the
 //! whole workflow with no network, and live board adapters can produce the same [`Posting`].
 
+pub mod canonical;
+pub mod dedup;
 mod feed;
 mod matching;
+pub mod normalize;
+pub mod raw;
+pub mod sources;
 mod text;
 
+pub use canonical::{CanonicalJob, JobLocation, SourceRef};
 pub use feed::{content_hash, offline_feed, to_job, DiscoveryError, Posting, OFFLINE_FEED_JSON};
 pub use matching::match_preferences;
+pub use raw::{RawPosting, SkipReason};
+pub use sources::{fetch_source, HttpClient, SourceKind, SourceSpec};
 pub use text::contains_word;
 
 /// A realistic profile (JSON Resume plus preferences) for demos and tests: a fictional senior

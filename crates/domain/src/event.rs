@@ -1,5 +1,5 @@
 //! The event envelope and the typed payload of every event type (seed 001's six plus
-//! `workflow.failed`). Their JSON Schemas live in `docs/events/`; tests check emitted events
+//! `workflow.failed` and `job.closed`). Their JSON Schemas live in `docs/events/`; tests check emitted events
 //! against them.
 
 use crate::analysis::Seniority;
@@ -31,11 +31,13 @@ pub enum EventType {
     WorkflowCompleted,
     #[serde(rename = "workflow.failed")]
     WorkflowFailed,
+    #[serde(rename = "job.closed")]
+    JobClosed,
 }
 
 impl EventType {
     /// In causal order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::JobDiscovered,
         Self::JobAnalyzed,
         Self::ResumeGenerated,
@@ -43,6 +45,7 @@ impl EventType {
         Self::ResponseReceived,
         Self::WorkflowCompleted,
         Self::WorkflowFailed,
+        Self::JobClosed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +57,7 @@ impl EventType {
             Self::ResponseReceived => "response.received",
             Self::WorkflowCompleted => "workflow.completed",
             Self::WorkflowFailed => "workflow.failed",
+            Self::JobClosed => "job.closed",
         }
     }
 
@@ -270,6 +274,18 @@ pub struct WorkflowFailed {
     pub strategy: Option<String>,
 }
 
+/// `job.closed`: the posting disappeared from every board it was seen on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobClosed {
+    pub job_id: JobId,
+    pub application_id: ApplicationId,
+    pub source: String,
+    pub source_id: String,
+    /// Whether the application was withdrawn because it had not been submitted yet.
+    pub withdrawn: bool,
+}
+
 /// The typed payload of an event.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventPayload {
@@ -280,6 +296,7 @@ pub enum EventPayload {
     ResponseReceived(ResponseReceived),
     WorkflowCompleted(WorkflowCompleted),
     WorkflowFailed(WorkflowFailed),
+    JobClosed(JobClosed),
 }
 
 macro_rules! payload_dispatch {
@@ -292,6 +309,7 @@ macro_rules! payload_dispatch {
             EventPayload::ResponseReceived($p) => $e,
             EventPayload::WorkflowCompleted($p) => $e,
             EventPayload::WorkflowFailed($p) => $e,
+            EventPayload::JobClosed($p) => $e,
         }
     };
 }
@@ -306,6 +324,7 @@ impl EventPayload {
             Self::ResponseReceived(_) => EventType::ResponseReceived,
             Self::WorkflowCompleted(_) => EventType::WorkflowCompleted,
             Self::WorkflowFailed(_) => EventType::WorkflowFailed,
+            Self::JobClosed(_) => EventType::JobClosed,
         }
     }
 
@@ -337,6 +356,7 @@ impl EventPayload {
             EventType::ResponseReceived => Self::ResponseReceived(de(v)?),
             EventType::WorkflowCompleted => Self::WorkflowCompleted(de(v)?),
             EventType::WorkflowFailed => Self::WorkflowFailed(de(v)?),
+            EventType::JobClosed => Self::JobClosed(de(v)?),
         })
     }
 }

@@ -31,9 +31,23 @@ impl WorkplaceType {
 #[serde(rename_all = "snake_case")]
 pub enum SalaryPeriod {
     Hour,
+    Day,
+    Week,
     Month,
     #[default]
     Year,
+}
+
+impl SalaryPeriod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hour => "hour",
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Year => "year",
+        }
+    }
 }
 
 /// A salary range as posted.
@@ -46,12 +60,15 @@ pub struct Salary {
 }
 
 impl Salary {
-    /// The yearly upper bound, for comparing with a salary floor (2,080 working hours a year).
+    /// The yearly upper bound, for comparing with a salary floor (52 weeks, 260 working days,
+    /// 2,080 working hours a year).
     pub fn yearly_max(&self) -> Option<f64> {
         let top = self.max.or(self.min)?;
         Some(match self.period {
             SalaryPeriod::Year => top,
             SalaryPeriod::Month => top * 12.0,
+            SalaryPeriod::Week => top * 52.0,
+            SalaryPeriod::Day => top * 260.0,
             SalaryPeriod::Hour => top * 2080.0,
         })
     }

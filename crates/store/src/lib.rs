@@ -11,6 +11,7 @@
 mod adapter;
 mod error;
 mod postgres;
+pub mod sources;
 mod sql;
 mod sqlite;
 mod types;
@@ -18,6 +19,7 @@ mod writes;
 
 pub use error::StoreError;
 pub use postgres::PgStore;
+pub use sources::{SeenPosting, SourceState, SourceStore};
 pub use sqlite::SqliteStore;
 pub use types::*;
 
@@ -30,7 +32,7 @@ use std::sync::Arc;
 
 /// The one storage interface. Implementations: [`SqliteStore`], [`PgStore`].
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: SourceStore + Send + Sync + 'static {
     /// Which engine this is (`sqlite` or `postgres`).
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.

@@ -28,3 +28,4 @@ impl PgStore {
 }
 
 crate::adapter::impl_store!(PgStore, sqlx::Postgres, sqlx::PgConnection, "postgres", MIGRATOR);
+crate::sources::impl_source_store!(PgStore);

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use domain::{
-    Application, ApplicationId, ApplicationState, CellId, EventEnvelope, Job, JobAnalysis, Outcome, TailoredResume,
-    UserId,
+    Application, ApplicationId, ApplicationState, CellId, EventEnvelope, Job, JobAnalysis, JobId, Outcome,
+    TailoredResume, UserId,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -114,6 +114,30 @@ pub enum Write {
     DeleteTimer(Uuid),
     DeadLetter(DeadLetter),
     Notify(Notification),
+    /// Records that source `spec` shows posting `source_id` with `content_hash` (reopens it if
+    /// it was closed); `job_id` links it to the user's job when it matched.
+    SeePosting {
+        spec: String,
+        source_id: String,
+        content_hash: String,
+        job_id: Option<JobId>,
+        at: DateTime<Utc>,
+    },
+    /// Source `spec` no longer shows `source_id`.
+    ClosePosting {
+        spec: String,
+        source_id: String,
+        at: DateTime<Utc>,
+    },
+    /// The user's job was (also) seen as `(source, source_id)`; a no-op if already recorded.
+    AddJobSource {
+        job_id: JobId,
+        source: String,
+        source_id: String,
+        url: Option<String>,
+    },
+    /// Replaces a job's stored content (the posting changed on its board).
+    UpdateJob(Job),
 }
 
 /// Everything one step does, applied atomically by [`crate::Store::commit`].

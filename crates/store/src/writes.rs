@@ -175,6 +175,47 @@ macro_rules! apply_write_fn {
                         .await
                         .map_err(|e| sql::write_err(e, || format!("notification {}", n.id)))?;
                 }
+                Write::SeePosting { spec, source_id, content_hash, job_id, at } => {
+                    sqlx::query($crate::sources::SEE_POSTING)
+                        .bind(&user)
+                        .bind(spec)
+                        .bind(source_id)
+                        .bind(content_hash)
+                        .bind(job_id.map(|j| j.to_string()))
+                        .bind(sql::ts(*at))
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Write::ClosePosting { spec, source_id, at } => {
+                    sqlx::query($crate::sources::CLOSE_POSTING)
+                        .bind(sql::ts(*at))
+                        .bind(&user)
+                        .bind(spec)
+                        .bind(source_id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Write::AddJobSource { job_id, source, source_id, url } => {
+                    sqlx::query($crate::sources::ADD_JOB_SOURCE)
+                        .bind(&user)
+                        .bind(job_id.to_string())
+                        .bind(source)
+                        .bind(source_id)
+                        .bind(url.as_deref())
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Write::UpdateJob(job) => {
+                    sql::same_user(unit.user_id, job.user_id, format_args!("job {}", job.id))?;
+                    sqlx::query($crate::sources::UPDATE_JOB)
+                        .bind(&job.company)
+                        .bind(&job.title)
+                        .bind(serde_json::to_string(job).map_err(StoreError::corrupt)?)
+                        .bind(&user)
+                        .bind(job.id.to_string())
+                        .execute(&mut *conn)
+                        .await?;
+                }
             }
             Ok(())
         }

@@ -30,6 +30,7 @@ contract_tests!(
     counts_by_event_type_and_state,
     resumes_documents_analyses_and_dead_letters,
     concurrent_commits_serialize,
+    sources_poll_state_and_seen_postings,
 );
 
 async fn migrating_twice_is_fine(store: DynStore) {
@@ -490,4 +491,68 @@ fn dead_letter(user: UserId) -> DeadLetter {
         payload: serde_json::json!({"attempt": 3}),
         created_at: Utc::now(),
     }
+}
+
+async fn sources_poll_state_and_seen_postings(store: DynStore) {
+    let ada = new_user("src-ada");
+    let bob = new_user("src-bob");
+    store.create_user(&ada, "hash-src-ada").await.unwrap();
+    store.create_user(&bob, "hash-src-bob").await.unwrap();
+    let now = Utc::now();
+    assert!(store.add_source(ada.id, "greenhouse:acme", now).await.unwrap());
+    assert!(!store.add_source(ada.id, "greenhouse:acme", now).await.unwrap(), "adding twice is a no-op");
+    assert!(store.add_source(ada.id, "lever:acme", now).await.unwrap());
+    let specs: Vec<_> = store.list_sources(ada.id).await.unwrap().into_iter().map(|s| s.spec).collect();
+    assert_eq!(specs, ["greenhouse:acme", "lever:acme"]);
+    assert!(store.list_sources(bob.id).await.unwrap().is_empty(), "scoped by user");
+
+    store
+        .save_poll(ada.id, "greenhouse:acme", Some("\"v1\""), Some("Mon, 01 Jan 2024 00:00:00 GMT"), now)
+        .await
+        .unwrap();
+    let gh = &store.list_sources(ada.id).await.unwrap()[0];
+    assert_eq!(gh.etag.as_deref(), Some("\"v1\""));
+    assert!(gh.last_polled_at.is_some());
+
+    let job = domain::JobId(id());
+    let see = |source_id: &str, hash: &str, job_id| Write::SeePosting {
+        spec: "greenhouse:acme".into(),
+        source_id: source_id.into(),
+        content_hash: hash.into(),
+        job_id,
+        at: now,
+    };
+    let unit = UnitOfWork {
+        user_id: ada.id,
+        inbox: None,
+        writes: vec![
+            see("1", "h1", Some(job)),
+            see("2", "h2", None),
+            Write::AddJobSource { job_id: job, source: "greenhouse".into(), source_id: "1".into(), url: None },
+            Write::AddJobSource { job_id: job, source: "lever".into(), source_id: "x".into(), url: None },
+        ],
+        events: vec![],
+        at: now,
+    };
+    assert_eq!(store.commit(&unit).await.unwrap(), Committed::Applied);
+    let close = UnitOfWork {
+        user_id: ada.id,
+        inbox: None,
+        writes: vec![
+            see("1", "h1b", None),
+            Write::ClosePosting { spec: "greenhouse:acme".into(), source_id: "2".into(), at: now },
+        ],
+        events: vec![],
+        at: now,
+    };
+    store.commit(&close).await.unwrap();
+    let seen = store.seen_postings(ada.id, "greenhouse:acme").await.unwrap();
+    assert_eq!(seen.len(), 2);
+    assert_eq!((seen[0].content_hash.as_str(), seen[0].job_id, seen[0].closed), ("h1b", Some(job), false));
+    assert!(seen[1].closed);
+    assert!(store.seen_postings(bob.id, "greenhouse:acme").await.unwrap().is_empty());
+    assert_eq!(store.job_by_source(ada.id, "lever", "x").await.unwrap(), Some(job));
+    assert_eq!(store.job_by_source(bob.id, "lever", "x").await.unwrap(), None);
+    assert!(store.remove_source(ada.id, "lever:acme").await.unwrap());
+    assert!(!store.remove_source(ada.id, "lever:acme").await.unwrap());
 }

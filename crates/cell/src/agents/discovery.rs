@@ -45,7 +45,7 @@ pub async fn discover(
             report.already_known += 1;
             continue;
         }
-        let unit = discovery_unit(ctx, &cell, user_id, posting, reasons, key);
+        let (unit, _) = discovery_unit(ctx, &cell, user_id, posting, reasons, key);
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -70,14 +70,15 @@ pub async fn discover(
     Ok(report)
 }
 
-fn discovery_unit(
+/// The unit that starts one workflow: job, application, job source and `job.discovered`.
+pub(crate) fn discovery_unit(
     ctx: &AgentCtx,
     cell: &CellId,
     user_id: UserId,
     posting: &discovery::Posting,
     reasons: Vec<String>,
     key: String,
-) -> UnitOfWork {
+) -> (UnitOfWork, JobId) {
     let now = ctx.clock.now();
     let job = discovery::to_job(posting, JobId(new_id()), user_id, now);
     let app = Application {
@@ -114,11 +115,22 @@ fn discovery_unit(
             match_reasons: reasons,
         }),
     );
-    UnitOfWork {
+    let job_id = job.id;
+    let unit = UnitOfWork {
         user_id,
         inbox: Some(("discovery".into(), key)),
-        writes: vec![Write::InsertJob(job), Write::InsertApplication(app)],
+        writes: vec![
+            Write::AddJobSource {
+                job_id: job.id,
+                source: job.source.clone(),
+                source_id: job.source_id.clone(),
+                url: Some(job.apply_url.clone()).filter(|u| !u.is_empty()),
+            },
+            Write::InsertJob(job),
+            Write::InsertApplication(app),
+        ],
         events: vec![event],
         at: now,
-    }
+    };
+    (unit, job_id)
 }

@@ -4,6 +4,7 @@ mod analyzer;
 mod completion;
 mod discovery;
 mod generator;
+mod poll;
 mod submitter;
 mod tracker;
 
@@ -11,6 +12,7 @@ pub use analyzer::AnalyzerAgent;
 pub use completion::CompletionAgent;
 pub use discovery::{discover, DiscoveryReport};
 pub use generator::GeneratorAgent;
+pub use poll::{fetch_canonical, poll_source, PollReport};
 pub use submitter::SubmitterAgent;
 pub use tracker::TrackerAgent;
 
@@ -49,6 +51,22 @@ pub async fn application_of(event: &EventEnvelope, ctx: &AgentCtx) -> Result<App
 /// Wraps a payload as the follow-up of `cause`.
 pub fn follow_up(cause: &EventEnvelope, ctx: &AgentCtx, payload: &EventPayload) -> EventEnvelope {
     EventEnvelope::new(EventId(new_id()), cause.follow_up(ctx.clock.now()), payload)
+}
+
+/// The context of an event that no other event caused (a poll noticed it), in an existing
+/// workflow.
+pub fn workflow_ctx(
+    cell: &domain::CellId,
+    user_id: domain::UserId,
+    correlation_id: domain::CorrelationId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> domain::event::EventContext<'_> {
+    domain::event::EventContext { user_id, cell_id: cell, correlation_id, causation_id: None, occurred_at: now }
+}
+
+/// A new event with a fresh id.
+pub fn fresh_event(ctx: domain::event::EventContext<'_>, payload: &EventPayload) -> EventEnvelope {
+    EventEnvelope::new(EventId(new_id()), ctx, payload)
 }
 
 /// The end of the road for a step: a dead-letter record, the application failed (or, for

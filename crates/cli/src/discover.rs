@@ -1,0 +1,256 @@
+//! `applyflow sources …` and `applyflow discover …`: follow job boards and fetch them, live,
+//! through the polite HTTP client (SSRF guard, rate limits, robots.txt, retries, size limits).
+
+use crate::commands::resolve_user;
+use crate::runtime::Env;
+use anyhow::{bail, Context, Result};
+use clap::{Subcommand, ValueEnum};
+use discovery::sources::{SourceSpec, Validators};
+use discovery::CanonicalJob;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write as _;
+use url::Url;
+
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// Follow a board: greenhouse:TOKEN, lever:SITE, ashby:NAME, workable:ACCOUNT,
+    /// smartrecruiters:COMPANY, recruitee:COMPANY, remoteok:all, remotive:CATEGORY|all,
+    /// rss:URL, hn:STORY_ID, jsonld:PAGE_URL
+    Add {
+        spec: String,
+        #[arg(long, value_name = "EMAIL")]
+        user: Option<String>,
+    },
+    /// Stop following a board.
+    Remove {
+        spec: String,
+        #[arg(long, value_name = "EMAIL")]
+        user: Option<String>,
+    },
+    /// The boards a user follows, with when each was last polled.
+    List {
+        #[arg(long, value_name = "EMAIL")]
+        user: Option<String>,
+    },
+}
+
+/// How `discover` prints what it found.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Jsonl,
+}
+
+/// `applyflow discover` options.
+#[derive(Debug, clap::Args)]
+pub struct DiscoverArgs {
+    /// Fetch this source instead of the user's followed ones (repeatable)
+    #[arg(long = "source", value_name = "KIND:ID")]
+    pub sources: Vec<String>,
+    /// Replace scheme and host of the source's real API (the path stays the real one)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Allow private, loopback and link-local addresses (needed with a local --base-url)
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Fetch and print, but store nothing and start no workflow
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Whose sources and preferences [default: the only user]
+    #[arg(long, value_name = "EMAIL")]
+    pub user: Option<String>,
+}
+
+pub async fn sources(env: &Env, cmd: SourcesCommand) -> Result<()> {
+    let store = env.store().await?;
+    match cmd {
+        SourcesCommand::Add { spec, user } => {
+            let spec: SourceSpec = spec.parse().map_err(anyhow::Error::msg)?;
+            let user = resolve_user(&store, user.as_deref()).await?;
+            if store.add_source(user.id, &spec.to_string(), chrono::Utc::now()).await? {
+                println!("following {spec} for {}", user.email);
+            } else {
+                println!("{} already follows {spec}", user.email);
+            }
+        }
+        SourcesCommand::Remove { spec, user } => {
+            let user = resolve_user(&store, user.as_deref()).await?;
+            if !store.remove_source(user.id, spec.trim()).await? {
+                bail!("{} does not follow {spec}", user.email);
+            }
+            println!("stopped following {spec}");
+        }
+        SourcesCommand::List { user } => {
+            let user = resolve_user(&store, user.as_deref()).await?;
+            let list = store.list_sources(user.id).await?;
+            if list.is_empty() {
+                eprintln!("no sources yet: `applyflow sources add greenhouse:TOKEN`");
+            }
+            for s in list {
+                let polled = s.last_polled_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
+                println!("{:<50} last polled {polled}", s.spec);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The polite client configured from the command line.
+pub fn client(base: Option<&Url>, allow_private: bool) -> Result<fetch::PoliteClient> {
+    let config = fetch::FetchConfig { allow_private, ..Default::default() };
+    if let (Some(b), false) = (base, allow_private) {
+        if b.host_str().is_some_and(|h| h == "localhost" || h.starts_with("127.") || h == "[::1]") {
+            bail!("--base-url {b} is a loopback address: add --allow-private to permit it");
+        }
+    }
+    fetch::PoliteClient::new(config).context("cannot build the HTTP client")
+}
+
+pub async fn discover(env: &Env, args: DiscoverArgs) -> Result<()> {
+    let base = args.base_url.as_deref().map(Url::parse).transpose().context("--base-url is not a URL")?;
+    let client = client(base.as_ref(), args.allow_private)?;
+    let explicit: Vec<SourceSpec> =
+        args.sources.iter().map(|s| s.parse().map_err(anyhow::Error::msg)).collect::<Result<_>>()?;
+    let store = env.store().await?;
+    let user = if args.dry_run && !explicit.is_empty() {
+        None
+    } else {
+        Some(resolve_user(&store, args.user.as_deref()).await?)
+    };
+    let specs: Vec<SourceSpec> = if explicit.is_empty() {
+        let user = user.as_ref().context("name a --source or a --user whose sources to fetch")?;
+        let list = store.list_sources(user.id).await?;
+        if list.is_empty() {
+            bail!("{} follows no sources: `applyflow sources add KIND:ID` or pass --source", user.email);
+        }
+        list.iter().map(|s| s.spec.parse().map_err(anyhow::Error::msg)).collect::<Result<_>>()?
+    } else {
+        explicit
+    };
+    let pb = ProgressBar::new(specs.len() as u64);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} fetching {msg:<40} [{bar:30}] {pos}/{len}") {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    let cell = env.cell(store.clone(), env.config.cell.clone());
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.format == Format::Table {
+        writeln!(out, "{:<16} {:<28} {:<44} {:<24} {:<8}", "SOURCE", "COMPANY", "TITLE", "LOCATION", "WHERE")?;
+    }
+    let mut failures = 0;
+    for spec in &specs {
+        pb.set_message(spec.to_string());
+        let result = match (&user, args.dry_run) {
+            (Some(u), false) => {
+                let profile = store.get_profile(u.id).await?.context("this user has no profile: import one first")?;
+                cell::agents::poll_source(cell.ctx(), &client, u.id, &profile, spec, base.as_ref())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            _ => cell::agents::fetch_canonical(&client, spec, base.as_ref(), &Validators::default())
+                .await
+                .map(|(r, _)| r)
+                .map_err(|e| e.to_string()),
+        };
+        pb.inc(1);
+        match result {
+            Ok(report) => {
+                for job in &report.jobs {
+                    print_job(&mut out, job, args.format)?;
+                }
+                let summary = serde_json::to_string(&report)?;
+                pb.suspend(|| eprintln!("{summary}"));
+            }
+            Err(e) => {
+                failures += 1;
+                pb.suspend(|| eprintln!("{spec}: {e}"));
+            }
+        }
+    }
+    pb.finish_and_clear();
+    out.flush()?;
+    if failures == specs.len() {
+        bail!("every source failed");
+    }
+    Ok(())
+}
+
+fn print_job(out: &mut impl std::io::Write, job: &CanonicalJob, format: Format) -> Result<()> {
+    match format {
+        Format::Jsonl => writeln!(out, "{}", serde_json::to_string(job)?)?,
+        Format::Table => {
+            let loc = job.locations.first().map(|l| l.label()).unwrap_or_default();
+            let place = job.workplace.map(|w| w.as_str()).unwrap_or("-");
+            writeln!(
+                out,
+                "{:<16} {:<28} {:<44} {:<24} {:<8}",
+                clip(&job.source, 16),
+                clip(&job.company, 28),
+                clip(&job.title, 44),
+                clip(&loc, 24),
+                place
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut c: String = s.chars().take(n.saturating_sub(1)).collect();
+        c.push('…');
+        c
+    }
+}
+
+/// Discovery on its schedule (inside `serve`): every `discovery.interval_secs`, poll each
+/// user's followed sources. Returns when `stop` flips.
+pub async fn scheduled(env: &Env, cell: cell::Cell, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let cfg = &env.config.discovery;
+    let fetch_config = fetch::FetchConfig {
+        allow_private: cfg.allow_private,
+        allow_hosts: cfg.allow_hosts.clone(),
+        user_agent: cfg.user_agent.clone(),
+        ..Default::default()
+    };
+    let client = match fetch::PoliteClient::new(fetch_config) {
+        Ok(c) => c,
+        Err(error) => {
+            tracing::error!(%error, "discovery disabled: cannot build the HTTP client");
+            return;
+        }
+    };
+    let interval = std::time::Duration::from_secs(cfg.interval_secs.max(60));
+    loop {
+        if let Err(error) = poll_everyone(&cell, &client).await {
+            tracing::warn!(%error, "discovery round failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn poll_everyone(cell: &cell::Cell, client: &fetch::PoliteClient) -> Result<()> {
+    let store = cell.store();
+    for user in store.list_users().await? {
+        let Some(profile) = store.get_profile(user.id).await? else { continue };
+        for source in store.list_sources(user.id).await? {
+            let Ok(spec) = source.spec.parse::<SourceSpec>() else {
+                tracing::warn!(spec = %source.spec, "unreadable source spec; skipped");
+                continue;
+            };
+            match cell::agents::poll_source(cell.ctx(), client, user.id, &profile, &spec, None).await {
+                Ok(report) => tracing::info!(user = %user.email, source = %spec, discovered = report.discovered,
+                    changed = report.changed, closed = report.closed, skipped = report.skipped.len(), "source polled"),
+                Err(error) => tracing::warn!(user = %user.email, source = %spec, %error, "source poll failed"),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! The discovery side of the store: the sources (job boards) each user follows with their
+//! polling state, and what each source showed last time (to notice new, changed and closed
+//! postings). Implemented for both engines by [`impl_source_store!`].
+
+use crate::StoreError;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{JobId, UserId};
+
+/// A followed source with its polling state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceState {
+    /// `kind:id`, e.g. `greenhouse:anthropic`.
+    pub spec: String,
+    pub added_at: DateTime<Utc>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub last_polled_at: Option<DateTime<Utc>>,
+}
+
+/// A posting a source showed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeenPosting {
+    pub source_id: String,
+    pub content_hash: String,
+    /// The user's job it became, when it matched.
+    pub job_id: Option<JobId>,
+    pub closed: bool,
+}
+
+/// Sources and their polling state; every call is scoped by user.
+#[async_trait]
+pub trait SourceStore: Send + Sync {
+    /// Follows a source; `false` when the user already did.
+    async fn add_source(&self, user_id: UserId, spec: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// Stops following; `false` when the user did not.
+    async fn remove_source(&self, user_id: UserId, spec: &str) -> Result<bool, StoreError>;
+    async fn list_sources(&self, user_id: UserId) -> Result<Vec<SourceState>, StoreError>;
+    /// Records a poll and the validators for the next conditional request.
+    async fn save_poll(
+        &self,
+        user_id: UserId,
+        spec: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// What the source showed so far.
+    async fn seen_postings(&self, user_id: UserId, spec: &str) -> Result<Vec<SeenPosting>, StoreError>;
+    /// The user's job already known under `(source, source_id)`, on any source it was seen on.
+    async fn job_by_source(&self, user_id: UserId, source: &str, source_id: &str) -> Result<Option<JobId>, StoreError>;
+}
+
+pub(crate) const ADD_SOURCE: &str = "INSERT INTO sources (user_id, spec, added_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (user_id, spec) DO NOTHING";
+pub(crate) const REMOVE_SOURCE: &str = "DELETE FROM sources WHERE user_id = $1 AND spec = $2";
+pub(crate) const LIST_SOURCES: &str = "SELECT spec, added_at, etag, last_modified, last_polled_at FROM sources \
+     WHERE user_id = $1 ORDER BY spec";
+pub(crate) const SAVE_POLL: &str = "UPDATE sources SET etag = $1, last_modified = $2, last_polled_at = $3 \
+     WHERE user_id = $4 AND spec = $5";
+pub(crate) const SEEN_POSTINGS: &str = "SELECT source_id, content_hash, job_id, closed_at FROM source_postings \
+     WHERE user_id = $1 AND spec = $2 ORDER BY source_id";
+pub(crate) const JOB_BY_SOURCE: &str =
+    "SELECT job_id FROM job_sources WHERE user_id = $1 AND source = $2 AND source_id = $3";
+pub(crate) const SEE_POSTING: &str = "INSERT INTO source_postings \
+     (user_id, spec, source_id, content_hash, job_id, first_seen, last_seen, closed_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $6, NULL) ON CONFLICT (user_id, spec, source_id) DO UPDATE SET \
+     content_hash = excluded.content_hash, job_id = COALESCE(excluded.job_id, source_postings.job_id), \
+     last_seen = excluded.last_seen, closed_at = NULL";
+pub(crate) const CLOSE_POSTING: &str =
+    "UPDATE source_postings SET closed_at = $1 WHERE user_id = $2 AND spec = $3 AND source_id = $4";
+pub(crate) const ADD_JOB_SOURCE: &str = "INSERT INTO job_sources (user_id, job_id, source, source_id, url) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, source, source_id) DO NOTHING";
+pub(crate) const UPDATE_JOB: &str = "UPDATE jobs SET company = $1, title = $2, job_json = $3 \
+     WHERE user_id = $4 AND id = $5";
+
+/// Implements [`SourceStore`] for `$store` (a struct with a `pool` field).
+macro_rules! impl_source_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::sources::SourceStore for $store {
+            async fn add_source(
+                &self,
+                user_id: domain::UserId,
+                spec: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, $crate::StoreError> {
+                let r = sqlx::query($crate::sources::ADD_SOURCE)
+                    .bind(user_id.to_string())
+                    .bind(spec)
+                    .bind($crate::sql::ts(now))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn remove_source(&self, user_id: domain::UserId, spec: &str) -> Result<bool, $crate::StoreError> {
+                let r = sqlx::query($crate::sources::REMOVE_SOURCE)
+                    .bind(user_id.to_string())
+                    .bind(spec)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn list_sources(
+                &self,
+                user_id: domain::UserId,
+            ) -> Result<Vec<$crate::sources::SourceState>, $crate::StoreError> {
+                use $crate::sql::RowExt as _;
+                let rows =
+                    sqlx::query($crate::sources::LIST_SOURCES).bind(user_id.to_string()).fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok($crate::sources::SourceState {
+                            spec: r.text("spec")?,
+                            added_at: $crate::sql::parse_ts(&r.text("added_at")?)?,
+                            etag: r.opt_text("etag")?,
+                            last_modified: r.opt_text("last_modified")?,
+                            last_polled_at: r
+                                .opt_text("last_polled_at")?
+                                .map(|t| $crate::sql::parse_ts(&t))
+                                .transpose()?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn save_poll(
+                &self,
+                user_id: domain::UserId,
+                spec: &str,
+                etag: Option<&str>,
+                last_modified: Option<&str>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query($crate::sources::SAVE_POLL)
+                    .bind(etag)
+                    .bind(last_modified)
+                    .bind($crate::sql::ts(at))
+                    .bind(user_id.to_string())
+                    .bind(spec)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn seen_postings(
+                &self,
+                user_id: domain::UserId,
+                spec: &str,
+            ) -> Result<Vec<$crate::sources::SeenPosting>, $crate::StoreError> {
+                use $crate::sql::RowExt as _;
+                let rows = sqlx::query($crate::sources::SEEN_POSTINGS)
+                    .bind(user_id.to_string())
+                    .bind(spec)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok($crate::sources::SeenPosting {
+                            source_id: r.text("source_id")?,
+                            content_hash: r.text("content_hash")?,
+                            job_id: r
+                                .opt_text("job_id")?
+                                .map(|j| $crate::sql::parse_uuid(&j).map(domain::JobId))
+                                .transpose()?,
+                            closed: r.opt_text("closed_at")?.is_some(),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn job_by_source(
+                &self,
+                user_id: domain::UserId,
+                source: &str,
+                source_id: &str,
+            ) -> Result<Option<domain::JobId>, $crate::StoreError> {
+                use $crate::sql::RowExt as _;
+                let row = sqlx::query($crate::sources::JOB_BY_SOURCE)
+                    .bind(user_id.to_string())
+                    .bind(source)
+                    .bind(source_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|r| $crate::sql::parse_uuid(&r.text("job_id")?).map(domain::JobId)).transpose()
+            }
+        }
+    };
+}
+pub(crate) use impl_source_store;
