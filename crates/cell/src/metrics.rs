@@ -21,6 +21,12 @@ struct StepLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DiscoveryLabels {
+    source: String,
+    result: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct HttpLabels {
     method: String,
     route: String,
@@ -39,6 +45,7 @@ pub struct Metrics {
     processed: Family<ConsumerLabels, Counter>,
     step_seconds: HistogramFamily<StepLabels>,
     http: Family<HttpLabels, Counter>,
+    discovery: Family<DiscoveryLabels, Counter>,
     http_seconds: HistogramFamily<HttpLabels>,
     latencies: Mutex<BTreeMap<String, Vec<f64>>>,
 }
@@ -52,12 +59,26 @@ impl Default for Metrics {
         let processed = Family::<ConsumerLabels, Counter>::default();
         let step_seconds = HistogramFamily::<StepLabels>::new_with_constructor(step_histogram as fn() -> Histogram);
         let http = Family::<HttpLabels, Counter>::default();
+        let discovery = Family::<DiscoveryLabels, Counter>::default();
         let http_seconds = HistogramFamily::<HttpLabels>::new_with_constructor(step_histogram as fn() -> Histogram);
         registry.register("events_processed", "Events handled by each consumer, by result", processed.clone());
         registry.register("step_duration_seconds", "Time to decide and commit one workflow step", step_seconds.clone());
         registry.register("http_requests", "HTTP requests by route and status", http.clone());
+        registry.register(
+            "discovery_postings",
+            "Postings seen by discovery, by source kind and result (discovered, duplicate, skipped, ...)",
+            discovery.clone(),
+        );
         registry.register("http_request_duration_seconds", "HTTP request latency", http_seconds.clone());
-        Self { registry, processed, step_seconds, http, http_seconds, latencies: Mutex::new(BTreeMap::new()) }
+        Self {
+            registry,
+            processed,
+            step_seconds,
+            http,
+            discovery,
+            http_seconds,
+            latencies: Mutex::new(BTreeMap::new()),
+        }
     }
 }
 
@@ -77,6 +98,13 @@ impl Metrics {
             v.remove(0);
         }
         v.push(secs);
+    }
+
+    /// Counts `n` postings of one discovery result for a source kind.
+    pub fn discovery(&self, source: &str, result: &str, n: u64) {
+        if n > 0 {
+            self.discovery.get_or_create(&DiscoveryLabels { source: source.into(), result: result.into() }).inc_by(n);
+        }
     }
 
     /// Records one HTTP request.

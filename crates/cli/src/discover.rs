@@ -18,6 +18,9 @@ pub enum SourcesCommand {
     /// rss:URL, hn:STORY_ID, jsonld:PAGE_URL
     Add {
         spec: String,
+        /// Poll it every SECS seconds [default: discovery.interval_secs]
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(60..))]
+        every: Option<u64>,
         #[arg(long, value_name = "EMAIL")]
         user: Option<String>,
     },
@@ -66,14 +69,16 @@ pub struct DiscoverArgs {
 pub async fn sources(env: &Env, cmd: SourcesCommand) -> Result<()> {
     let store = env.store().await?;
     match cmd {
-        SourcesCommand::Add { spec, user } => {
+        SourcesCommand::Add { spec, every, user } => {
             let spec: SourceSpec = spec.parse().map_err(anyhow::Error::msg)?;
             let user = resolve_user(&store, user.as_deref()).await?;
-            if store.add_source(user.id, &spec.to_string(), chrono::Utc::now()).await? {
+            let key = spec.to_string();
+            if store.add_source(user.id, &key, chrono::Utc::now()).await? {
                 println!("following {spec} for {}", user.email);
             } else {
                 println!("{} already follows {spec}", user.email);
             }
+            store.set_source_interval(user.id, &key, every).await?;
         }
         SourcesCommand::Remove { spec, user } => {
             let user = resolve_user(&store, user.as_deref()).await?;
@@ -90,7 +95,8 @@ pub async fn sources(env: &Env, cmd: SourcesCommand) -> Result<()> {
             }
             for s in list {
                 let polled = s.last_polled_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
-                println!("{:<50} last polled {polled}", s.spec);
+                let every = s.interval_secs.unwrap_or(env.config.discovery.interval_secs);
+                println!("{:<50} every {every:>6}s  last polled {polled}", s.spec);
             }
         }
     }
@@ -157,6 +163,7 @@ pub async fn discover(env: &Env, args: DiscoverArgs) -> Result<()> {
         pb.inc(1);
         match result {
             Ok(report) => {
+                record(&cell.metrics(), &report);
                 for job in &report.jobs {
                     print_job(&mut out, job, args.format)?;
                 }
@@ -224,33 +231,58 @@ pub async fn scheduled(env: &Env, cell: cell::Cell, mut stop: tokio::sync::watch
             return;
         }
     };
-    let interval = std::time::Duration::from_secs(cfg.interval_secs.max(60));
+    let default_secs = cfg.interval_secs.max(60);
+    // Each source has its own schedule; check which are due once a minute.
+    let tick = std::time::Duration::from_secs(60);
     loop {
-        if let Err(error) = poll_everyone(&cell, &client).await {
+        if let Err(error) = poll_due(&cell, &client, default_secs).await {
             tracing::warn!(%error, "discovery round failed");
         }
         tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
+            _ = tokio::time::sleep(tick) => {}
             _ = stop.changed() => return,
         }
     }
 }
 
-async fn poll_everyone(cell: &cell::Cell, client: &fetch::PoliteClient) -> Result<()> {
+async fn poll_due(cell: &cell::Cell, client: &fetch::PoliteClient, default_secs: u64) -> Result<()> {
     let store = cell.store();
+    let now = chrono::Utc::now();
     for user in store.list_users().await? {
         let Some(profile) = store.get_profile(user.id).await? else { continue };
-        for source in store.list_sources(user.id).await? {
+        for source in store.list_sources(user.id).await?.into_iter().filter(|s| s.is_due(now, default_secs)) {
             let Ok(spec) = source.spec.parse::<SourceSpec>() else {
                 tracing::warn!(spec = %source.spec, "unreadable source spec; skipped");
                 continue;
             };
             match cell::agents::poll_source(cell.ctx(), client, user.id, &profile, &spec, None).await {
-                Ok(report) => tracing::info!(user = %user.email, source = %spec, discovered = report.discovered,
-                    changed = report.changed, closed = report.closed, skipped = report.skipped.len(), "source polled"),
-                Err(error) => tracing::warn!(user = %user.email, source = %spec, %error, "source poll failed"),
+                Ok(report) => {
+                    record(&cell.metrics(), &report);
+                    tracing::info!(user = %user.email, source = %spec, discovered = report.discovered,
+                        changed = report.changed, closed = report.closed, skipped = report.skipped.len(), "source polled")
+                }
+                Err(error) => {
+                    cell.metrics().discovery(spec.kind.as_str(), "failed", 1);
+                    tracing::warn!(user = %user.email, source = %spec, %error, "source poll failed")
+                }
             }
         }
     }
     Ok(())
+}
+
+/// Counts a poll's outcome in the cell's metrics.
+fn record(metrics: &cell::metrics::Metrics, r: &cell::agents::PollReport) {
+    let kind = r.source.split(':').next().unwrap_or("unknown");
+    for (result, n) in [
+        ("discovered", r.discovered),
+        ("not_matching", r.not_matching),
+        ("duplicate", r.duplicates),
+        ("changed", r.changed),
+        ("unchanged", r.unchanged),
+        ("closed", r.closed),
+        ("skipped", r.skipped.len()),
+    ] {
+        metrics.discovery(kind, result, n as u64);
+    }
 }

@@ -16,6 +16,16 @@ pub struct SourceState {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub last_polled_at: Option<DateTime<Utc>>,
+    /// Seconds between polls; `None` means the configured default.
+    pub interval_secs: Option<u64>,
+}
+
+impl SourceState {
+    /// Whether the source should be polled at `now` given the default interval.
+    pub fn is_due(&self, now: DateTime<Utc>, default_secs: u64) -> bool {
+        let every = self.interval_secs.unwrap_or(default_secs).min(i64::MAX as u64) as i64;
+        self.last_polled_at.is_none_or(|t| now >= t + chrono::Duration::seconds(every))
+    }
 }
 
 /// A posting a source showed.
@@ -33,6 +43,9 @@ pub struct SeenPosting {
 pub trait SourceStore: Send + Sync {
     /// Follows a source; `false` when the user already did.
     async fn add_source(&self, user_id: UserId, spec: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// Sets how often the source is polled (`None`: the configured default); `false` when the
+    /// user does not follow it.
+    async fn set_source_interval(&self, user_id: UserId, spec: &str, secs: Option<u64>) -> Result<bool, StoreError>;
     /// Stops following; `false` when the user did not.
     async fn remove_source(&self, user_id: UserId, spec: &str) -> Result<bool, StoreError>;
     async fn list_sources(&self, user_id: UserId) -> Result<Vec<SourceState>, StoreError>;
@@ -54,7 +67,9 @@ pub trait SourceStore: Send + Sync {
 pub(crate) const ADD_SOURCE: &str = "INSERT INTO sources (user_id, spec, added_at) VALUES ($1, $2, $3) \
      ON CONFLICT (user_id, spec) DO NOTHING";
 pub(crate) const REMOVE_SOURCE: &str = "DELETE FROM sources WHERE user_id = $1 AND spec = $2";
-pub(crate) const LIST_SOURCES: &str = "SELECT spec, added_at, etag, last_modified, last_polled_at FROM sources \
+pub(crate) const SET_INTERVAL: &str = "UPDATE sources SET interval_secs = $1 WHERE user_id = $2 AND spec = $3";
+pub(crate) const LIST_SOURCES: &str = "SELECT spec, added_at, etag, last_modified, last_polled_at, interval_secs \
+     FROM sources \
      WHERE user_id = $1 ORDER BY spec";
 pub(crate) const SAVE_POLL: &str = "UPDATE sources SET etag = $1, last_modified = $2, last_polled_at = $3 \
      WHERE user_id = $4 AND spec = $5";
@@ -94,6 +109,21 @@ macro_rules! impl_source_store {
                 Ok(r.rows_affected() == 1)
             }
 
+            async fn set_source_interval(
+                &self,
+                user_id: domain::UserId,
+                spec: &str,
+                secs: Option<u64>,
+            ) -> Result<bool, $crate::StoreError> {
+                let r = sqlx::query($crate::sources::SET_INTERVAL)
+                    .bind(secs.map(|s| s.min(i64::MAX as u64) as i64))
+                    .bind(user_id.to_string())
+                    .bind(spec)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
             async fn remove_source(&self, user_id: domain::UserId, spec: &str) -> Result<bool, $crate::StoreError> {
                 let r = sqlx::query($crate::sources::REMOVE_SOURCE)
                     .bind(user_id.to_string())
@@ -121,6 +151,7 @@ macro_rules! impl_source_store {
                                 .opt_text("last_polled_at")?
                                 .map(|t| $crate::sql::parse_ts(&t))
                                 .transpose()?,
+                            interval_secs: r.opt_int("interval_secs")?.map(|n| n.max(0) as u64),
                         })
                     })
                     .collect()

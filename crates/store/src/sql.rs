@@ -190,6 +190,7 @@ pub(crate) trait RowExt {
     fn text(&self, col: &str) -> Result<String, StoreError>;
     fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError>;
     fn int(&self, col: &str) -> Result<i64, StoreError>;
+    fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError>;
 }
 
 macro_rules! row_ext {
@@ -202,6 +203,9 @@ macro_rules! row_ext {
                 Ok(sqlx::Row::try_get(self, col)?)
             }
             fn int(&self, col: &str) -> Result<i64, StoreError> {
+                Ok(sqlx::Row::try_get(self, col)?)
+            }
+            fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError> {
                 Ok(sqlx::Row::try_get(self, col)?)
             }
         }

@@ -510,7 +510,7 @@ async fn sources_poll_state_and_seen_postings(store: DynStore) {
         .save_poll(ada.id, "greenhouse:acme", Some("\"v1\""), Some("Mon, 01 Jan 2024 00:00:00 GMT"), now)
         .await
         .unwrap();
-    let gh = &store.list_sources(ada.id).await.unwrap()[0];
+    let gh = store.list_sources(ada.id).await.unwrap()[0].clone();
     assert_eq!(gh.etag.as_deref(), Some("\"v1\""));
     assert!(gh.last_polled_at.is_some());
 
@@ -553,6 +553,12 @@ async fn sources_poll_state_and_seen_postings(store: DynStore) {
     assert!(store.seen_postings(bob.id, "greenhouse:acme").await.unwrap().is_empty());
     assert_eq!(store.job_by_source(ada.id, "lever", "x").await.unwrap(), Some(job));
     assert_eq!(store.job_by_source(bob.id, "lever", "x").await.unwrap(), None);
+    assert!(store.set_source_interval(ada.id, "lever:acme", Some(900)).await.unwrap());
+    assert!(!store.set_source_interval(bob.id, "lever:acme", Some(900)).await.unwrap(), "scoped by user");
+    let lever = store.list_sources(ada.id).await.unwrap().into_iter().find(|s| s.spec == "lever:acme").unwrap();
+    assert_eq!(lever.interval_secs, Some(900));
+    assert!(lever.is_due(now, 3600), "never polled: due");
+    assert!(!gh.is_due(now, 3600) && gh.is_due(now + Duration::seconds(3601), 3600));
     assert!(store.remove_source(ada.id, "lever:acme").await.unwrap());
     assert!(!store.remove_source(ada.id, "lever:acme").await.unwrap());
 }

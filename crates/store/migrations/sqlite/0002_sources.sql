@@ -8,6 +8,8 @@ CREATE TABLE sources (
     etag            TEXT,
     last_modified   TEXT,
     last_polled_at  TEXT,
+    -- seconds between polls; NULL means the configured default
+    interval_secs   INTEGER,
     PRIMARY KEY (user_id, spec)
 );
 
