@@ -209,7 +209,13 @@ pub(crate) async fn fetch(
             Ok(SourceBatch { validators: validators.clone(), not_modified: true, ..SourceBatch::default() })
         }
         HttpResponse::Ok { body, validators } => {
-            let (postings, skipped) = parse(&body, id)?;
+            let (mut postings, skipped) = parse(&body, id)?;
+            // A site's own identifiers ("1234567") are only unique on that site: scope them by
+            // host so two careers pages cannot collide.
+            let host = page.host_str().unwrap_or_default();
+            for p in postings.iter_mut().filter(|p| !p.source_id.contains("://")) {
+                p.source_id = format!("{host}#{}", p.source_id);
+            }
             Ok(SourceBatch { postings, skipped, validators, not_modified: false })
         }
     }

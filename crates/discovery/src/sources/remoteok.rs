@@ -101,7 +101,10 @@ fn to_raw(job: Job) -> Result<RawPosting, Skipped> {
         workplace_hint: Some("remote".into()),
         salary: salary(job.salary_min.as_ref(), job.salary_max.as_ref()),
         posted_at: job.date.filter(|d| !d.trim().is_empty()).or_else(|| job.epoch.map(|e| e.to_string())),
-        description_html: job.description.map(|d| fix_mojibake(&d).into_owned()).filter(|d| !d.trim().is_empty()),
+        description_html: job
+            .description
+            .map(|d| strip_requester_tag(&fix_mojibake(&d)))
+            .filter(|d| !d.trim().is_empty()),
         apply_url: job.apply_url.filter(|u| !u.trim().is_empty()),
         url: job.url.filter(|u| !u.trim().is_empty()),
         source_id,
@@ -133,6 +136,17 @@ fn salary(min: Option<&Value>, max: Option<&Value>) -> Option<Salary> {
 /// Remote OK text often holds UTF-8 that was decoded as Latin-1 and encoded again
 /// (`\u{e2}\u{80}\u{99}` for `’`). Each such sequence that decodes as UTF-8 is repaired; any
 /// other character is left as it is, so correct text passes through unchanged.
+/// Remote OK ends descriptions with "… and tag RNDU… (#RNDU…)": a tag derived from the
+/// requesting IP address. It is not part of the posting and would make every refetch from
+/// another address look like a changed posting, so it is removed.
+fn strip_requester_tag(s: &str) -> String {
+    static TAG: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    match TAG.get_or_init(|| regex::Regex::new(r"\s+and tag [A-Za-z0-9+/=]{8,}|\s*\(#[A-Za-z0-9+/=]{8,}\)").ok()) {
+        Some(re) => re.replace_all(s, "").into_owned(),
+        None => s.to_owned(),
+    }
+}
+
 fn fix_mojibake(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| ('\u{c2}'..='\u{f4}').contains(&c)) {
         return Cow::Borrowed(s);
@@ -277,6 +291,12 @@ mod tests {
 
     #[test]
     fn mojibake_repair_leaves_correct_text_alone() {
+        assert_eq!(
+            strip_requester_tag(
+                "mention the word **AWARD** and tag RNDUuODIuNjQuMjM2 when applying (#RNDUuODIuNjQuMjM2). Bye"
+            ),
+            "mention the word **AWARD** when applying. Bye"
+        );
         assert_eq!(fix_mojibake("caf\u{e9} na\u{ef}ve \u{2019} \u{1f600}"), "caf\u{e9} na\u{ef}ve \u{2019} \u{1f600}");
         assert_eq!(fix_mojibake("we\u{e2}\u{80}\u{99}re \u{c3}\u{a9}t\u{c3}\u{a9}"), "we\u{2019}re \u{e9}t\u{e9}");
         assert_eq!(fix_mojibake("\u{e2}\u{80}"), "\u{e2}\u{80}", "a cut-off sequence stays");
