@@ -1,0 +1,1 @@
+//! singleflight (to be written).
