@@ -20,6 +20,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         users: usize,
     },
+    /// The AI layer: its own overhead per call, cache lookup latency, and the semantic cache's
+    /// duplicate-call reduction and wrong-hit rate on a labelled corpus.
+    Ai {
+        /// Labelled pairs as JSON lines {"a": TEXT, "b": TEXT, "duplicate": bool}
+        /// [default: the built-in corpus]
+        #[arg(long, value_name = "FILE")]
+        corpus: Option<std::path::PathBuf>,
+        /// Calls to time
+        #[arg(long, default_value_t = 2000)]
+        calls: usize,
+    },
     /// Normalization + deduplication throughput (one core) and dedup precision/recall.
     Discovery {
         /// Labelled pairs to score dedup on, as JSON lines {"a": POSTING, "b": POSTING,
@@ -36,6 +47,7 @@ pub async fn run(env: &Env, cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Pipeline { applications, users } => pipeline(env, applications, users).await,
         BenchCommand::Discovery { corpus, postings } => crate::bench_discovery::run(corpus.as_deref(), postings),
+        BenchCommand::Ai { corpus, calls } => crate::ai::bench(corpus.as_deref(), calls.max(1)).await,
     }
 }
 

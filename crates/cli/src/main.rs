@@ -1,6 +1,7 @@
 //! `applyflow`: the one binary and composition root. It reads the configuration, opens the
 //! store and bus the configuration names, and wires the cell.
 
+mod ai;
 mod bench;
 mod bench_discovery;
 mod commands;
@@ -73,6 +74,9 @@ enum Command {
         #[arg(long)]
         until_idle: bool,
     },
+    /// Run AI tasks through the provider chain.
+    #[command(subcommand)]
+    Ai(ai::AiCommand),
     /// Measure throughput and latency; prints JSON.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -113,6 +117,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Discover(a) => discover::discover(&env, a).await,
         Command::Run { until_idle } => commands::run_engine(&env, until_idle).await,
         Command::Bench(c) => bench::run(&env, c).await,
+        Command::Ai(c) => ai::run(c).await,
         Command::Config => {
             let text = toml_of(&env.config.redacted())?;
             println!("# data dir: {}\n{text}", env.data_dir.display());

@@ -13,10 +13,12 @@ pub mod breaker;
 pub mod budget;
 pub mod cache;
 pub mod chain;
+pub mod client;
 pub mod embed;
 pub mod pricing;
 pub mod providers;
 pub mod singleflight;
 pub mod types;
 
+pub use client::{AiAnswer, AiClient, AiConfig, AiError};
 pub use types::*;

@@ -1,0 +1,84 @@
+//! The labelled pairs that measure the semantic layer: job postings and a reposted, lightly
+//! edited copy (should hit) or a look-alike different job (must not hit).
+
+use super::{CacheConfig, SemanticCache};
+use crate::types::{LlmRequest, LlmResponse, Tier, Usage};
+use chrono::{TimeZone, Utc};
+use serde::Deserialize;
+
+/// One JSON object per line: `{"a": TEXT, "b": TEXT, "duplicate": bool}`, built from the real
+/// postings under `crates/discovery/data` and the job-board fixtures.
+pub const CACHE_LABELLED: &str = include_str!("../../data/cache_labelled.jsonl");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pair {
+    a: String,
+    b: String,
+    duplicate: bool,
+}
+
+/// `(a, b, duplicate)` per non-blank line; errors name the 1-based line.
+pub fn parse_cache_corpus(text: &str) -> Result<Vec<(String, String, bool)>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            serde_json::from_str::<Pair>(line)
+                .map(|p| (p.a, p.b, p.duplicate))
+                .map_err(|e| format!("line {}: {e}", i + 1))
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CacheScore {
+    /// Share of duplicate pairs where `b` hit after `a` was stored: calls the cache saves.
+    pub duplicate_call_reduction: f64,
+    /// Share of non-duplicate pairs where `b` hit: wrong answers the cache would serve.
+    pub wrong_hit_rate: f64,
+    pub pairs: usize,
+}
+
+/// For each pair, a fresh cache holds an `analyze_job` answer for `a`; then `b` is looked up
+/// (exact and semantic layers, through the real LSH path).
+pub fn evaluate_cache(pairs: &[(String, String, bool)], threshold: f32) -> CacheScore {
+    let now = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().unwrap_or_default();
+    let response = LlmResponse {
+        provider: "test".to_owned(),
+        model: "test".to_owned(),
+        text: "{}".to_owned(),
+        output: None,
+        usage: Usage::default(),
+    };
+    let request = |input: &str| LlmRequest {
+        task: "analyze_job".to_owned(),
+        tier: Tier::Cheap,
+        system: "Extract the requirements of the job posting.".to_owned(),
+        input: input.to_owned(),
+        schema: None,
+        max_tokens: 1000,
+        user_id: None,
+    };
+    let (mut dup, mut dup_hits, mut other, mut wrong_hits) = (0usize, 0usize, 0usize, 0usize);
+    for (a, b, duplicate) in pairs {
+        let mut config = CacheConfig::default();
+        config.semantic_thresholds.insert("analyze_job".to_owned(), threshold);
+        let cache = SemanticCache::new(config);
+        cache.store(&request(a), &response, now);
+        let hit = cache.lookup(&request(b), now).is_some();
+        if *duplicate {
+            dup += 1;
+            dup_hits += usize::from(hit);
+        } else {
+            other += 1;
+            wrong_hits += usize::from(hit);
+        }
+    }
+    let share = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
+    CacheScore {
+        duplicate_call_reduction: share(dup_hits, dup),
+        wrong_hit_rate: share(wrong_hits, other),
+        pairs: pairs.len(),
+    }
+}

@@ -1,0 +1,89 @@
+//! The offline provider: the dictionary-and-rules heuristic analyzer behind the `Provider`
+//! port. No network, no key, no cost — the floor the chain always lands on.
+
+use super::tasks::{analyze_job_output, ANALYZE_JOB};
+use crate::types::{LlmError, LlmRequest, LlmResponse, Provider, Tier, Usage};
+use ai::HeuristicAnalyzer;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{Job, WorkplaceType};
+
+const NAME: &str = "offline";
+const MODEL: &str = "heuristic";
+const NIL: &str = "00000000-0000-0000-0000-000000000000";
+
+/// Answers `analyze_job` with [`HeuristicAnalyzer`]; every other task is unsupported, so the
+/// chain reports the real failure instead of a made-up answer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OfflineProvider;
+
+impl OfflineProvider {
+    pub fn new() -> Self {
+        Self
+    }
+
+    /// The input as a job: title on the first line, description after it. Ids are nil because
+    /// the answer carries none of them.
+    fn job_from_input(input: &str) -> Result<Job, LlmError> {
+        let input = input.trim();
+        let (title, description) = input.split_once('\n').unwrap_or((input, ""));
+        let nil = |what: &str| LlmError::Unsupported(format!("cannot build a nil {what} id"));
+        Ok(Job {
+            id: NIL.parse().map_err(|_| nil("job"))?,
+            user_id: NIL.parse().map_err(|_| nil("user"))?,
+            source: NAME.to_owned(),
+            source_id: String::new(),
+            company: String::new(),
+            title: title.trim().to_owned(),
+            location: String::new(),
+            workplace: WorkplaceType::Unknown,
+            salary: None,
+            description: description.trim().to_owned(),
+            apply_url: String::new(),
+            posted_at: None,
+            discovered_at: DateTime::<Utc>::default(),
+            content_hash: String::new(),
+        })
+    }
+}
+
+#[async_trait]
+impl Provider for OfflineProvider {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn model(&self, _tier: Tier) -> &str {
+        MODEL
+    }
+
+    async fn complete(&self, req: &LlmRequest) -> Result<LlmResponse, LlmError> {
+        if req.task != ANALYZE_JOB {
+            return Err(LlmError::Unsupported(format!("the offline provider cannot do task {:?}", req.task)));
+        }
+        let analysis = HeuristicAnalyzer.analyze(&Self::job_from_input(&req.input)?);
+        let output = analyze_job_output(&analysis);
+        Ok(LlmResponse {
+            provider: NAME.to_owned(),
+            model: MODEL.to_owned(),
+            text: output.to_string(),
+            output: Some(output),
+            usage: Usage::default(),
+        })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_title_from_description() {
+        let job = OfflineProvider::job_from_input("  Senior Rust Engineer \nWe use Rust.\nRemote.").unwrap();
+        assert_eq!(job.title, "Senior Rust Engineer");
+        assert_eq!(job.description, "We use Rust.\nRemote.");
+        let only_title = OfflineProvider::job_from_input("Data Engineer").unwrap();
+        assert_eq!((only_title.title.as_str(), only_title.description.as_str()), ("Data Engineer", ""));
+    }
+}
