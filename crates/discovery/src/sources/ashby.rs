@@ -1,7 +1,7 @@
 //! Ashby public job-posting API adapter: one
 //! `/posting-api/job-board/{name}?includeCompensation=true` answer holds every job.
 
-use super::greenhouse::ats_json as j;
+use super::ats_json as j;
 use super::{api_url, HttpClient, Skipped, SourceBatch, SourceError, SourceKind, Validators};
 use crate::canonical::JobLocation;
 use crate::raw::RawPosting;
@@ -103,7 +103,7 @@ pub(crate) async fn fetch(
     let board = j::spec_segment(KIND, id)?;
     let url = api_url(KIND, base, &format!("/posting-api/job-board/{board}?includeCompensation=true"))?;
     let Some((body, validators)) = j::get_listing(client, url, validators).await? else {
-        return Ok(j::not_modified());
+        return Ok(j::not_modified(validators));
     };
     let (postings, skipped) = parse(&body, id)?;
     Ok(SourceBatch { postings, skipped, validators, not_modified: false })

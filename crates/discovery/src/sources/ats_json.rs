@@ -200,8 +200,9 @@ pub(in crate::sources) async fn get(client: &dyn HttpClient, url: Url) -> Result
     }
 }
 
-pub(in crate::sources) fn not_modified() -> SourceBatch {
-    SourceBatch { not_modified: true, ..SourceBatch::default() }
+/// A 304: nothing changed; the validators stay for the next request.
+pub(in crate::sources) fn not_modified(validators: &Validators) -> SourceBatch {
+    SourceBatch { validators: validators.clone(), not_modified: true, ..SourceBatch::default() }
 }
 
 #[cfg(test)]

@@ -1,10 +1,7 @@
 //! Greenhouse Job Board API adapter: one `/v1/boards/{token}/jobs?content=true` listing (no
 //! pagination), then a `?questions=true` detail call per job for its application form.
 
-#[path = "ats_json.rs"]
-pub(super) mod ats_json;
-
-use self::ats_json as j;
+use super::ats_json as j;
 use super::{api_url, HttpClient, Skipped, SourceBatch, SourceError, SourceKind, Validators};
 use crate::raw::RawPosting;
 use serde_json::{Map, Value};
@@ -129,7 +126,7 @@ pub(crate) async fn fetch(
     let token = j::spec_segment(KIND, id)?;
     let url = api_url(KIND, base, &format!("/v1/boards/{token}/jobs?content=true"))?;
     let Some((body, validators)) = j::get_listing(client, url, validators).await? else {
-        return Ok(j::not_modified());
+        return Ok(j::not_modified(validators));
     };
     let (mut postings, skipped) = parse(&body, id)?;
     for p in &mut postings {

@@ -1,7 +1,7 @@
 //! Lever Postings API adapter: `/v0/postings/{site}?mode=json`, a bare JSON array paged with
 //! `skip`/`limit`.
 
-use super::greenhouse::ats_json as j;
+use super::ats_json as j;
 use super::{api_url, HttpClient, Skipped, SourceBatch, SourceError, SourceKind, Validators};
 use crate::raw::RawPosting;
 use domain::Salary;
@@ -182,7 +182,7 @@ pub(crate) async fn fetch(
     let page_url =
         |skip: usize| api_url(KIND, base, &format!("/v0/postings/{site}?mode=json&skip={skip}&limit={PAGE_SIZE}"));
     let Some((body, validators)) = j::get_listing(client, page_url(0)?, validators).await? else {
-        return Ok(j::not_modified());
+        return Ok(j::not_modified(validators));
     };
     let mut batch = SourceBatch { validators, ..SourceBatch::default() };
     let mut seen = HashSet::new();

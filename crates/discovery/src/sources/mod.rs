@@ -4,6 +4,7 @@
 //! retries, size limits) lives in the `fetch` crate; tests use fakes or loopback servers.
 
 mod ashby;
+mod ats_json;
 mod greenhouse;
 mod hn;
 mod jsonld;

@@ -1,7 +1,7 @@
 //! Recruitee careers-site adapter: `https://{company}.recruitee.com/api/offers/` answers every
 //! published offer at once (no pagination).
 
-use super::greenhouse::ats_json as j;
+use super::ats_json as j;
 use super::{rebase, HttpClient, Skipped, SourceBatch, SourceError, SourceKind, Validators};
 use crate::canonical::JobLocation;
 use crate::raw::RawPosting;
@@ -121,7 +121,7 @@ pub(crate) async fn fetch(
     let real = Url::parse(&format!("https://{company}.recruitee.com/api/offers/"))
         .map_err(|e| SourceError::BadSpec(format!("{KIND}: {id:?} is not a usable subdomain ({e})")))?;
     let Some((body, validators)) = j::get_listing(client, rebase(&real, base), validators).await? else {
-        return Ok(j::not_modified());
+        return Ok(j::not_modified(validators));
     };
     let (postings, skipped) = parse(&body, id)?;
     Ok(SourceBatch { postings, skipped, validators, not_modified: false })

@@ -2,9 +2,8 @@
 //! API's legal notice, followed by about the 100 latest jobs. No pagination. Terms: link back to
 //! the Remote OK URL of each job (kept as `url`) and name Remote OK as the source.
 
-use super::{
-    api_url, HttpClient, HttpRequest, HttpResponse, Skipped, SourceBatch, SourceError, SourceKind, Validators,
-};
+use super::ats_json as j;
+use super::{api_url, HttpClient, Skipped, SourceBatch, SourceError, SourceKind, Validators};
 use crate::raw::RawPosting;
 use domain::{Salary, SalaryPeriod};
 use serde::Deserialize;
@@ -190,16 +189,12 @@ pub(crate) async fn fetch(
     validators: &Validators,
 ) -> Result<SourceBatch, SourceError> {
     let path = if id.eq_ignore_ascii_case("all") { "/api".to_owned() } else { format!("/api?tag={id}") };
-    let req = HttpRequest { url: api_url(KIND, base, &path)?, validators: validators.clone(), is_page: false };
-    match client.get(&req).await? {
-        HttpResponse::NotModified => {
-            Ok(SourceBatch { validators: validators.clone(), not_modified: true, ..SourceBatch::default() })
-        }
-        HttpResponse::Ok { body, validators } => {
-            let (postings, skipped) = parse(&body, id)?;
-            Ok(SourceBatch { postings, skipped, validators, not_modified: false })
-        }
-    }
+    let url = api_url(KIND, base, &path)?;
+    let Some((body, validators)) = j::get_listing(client, url, validators).await? else {
+        return Ok(j::not_modified(validators));
+    };
+    let (postings, skipped) = parse(&body, id)?;
+    Ok(SourceBatch { postings, skipped, validators, not_modified: false })
 }
 
 #[cfg(test)]

@@ -2,9 +2,8 @@
 //! active job, no pagination. Terms: link back to each job's Remotive `url` and credit
 //! Remotive; the README advises at most four requests a day.
 
-use super::{
-    api_url, HttpClient, HttpRequest, HttpResponse, Skipped, SourceBatch, SourceError, SourceKind, Validators,
-};
+use super::ats_json as j;
+use super::{api_url, HttpClient, Skipped, SourceBatch, SourceError, SourceKind, Validators};
 use crate::raw::RawPosting;
 use serde::Deserialize;
 use serde_json::Value;
@@ -107,16 +106,12 @@ pub(crate) async fn fetch(
         let category: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
         format!("/api/remote-jobs?category={category}")
     };
-    let req = HttpRequest { url: api_url(KIND, base, &path)?, validators: validators.clone(), is_page: false };
-    match client.get(&req).await? {
-        HttpResponse::NotModified => {
-            Ok(SourceBatch { validators: validators.clone(), not_modified: true, ..SourceBatch::default() })
-        }
-        HttpResponse::Ok { body, validators } => {
-            let (postings, skipped) = parse(&body, id)?;
-            Ok(SourceBatch { postings, skipped, validators, not_modified: false })
-        }
-    }
+    let url = api_url(KIND, base, &path)?;
+    let Some((body, validators)) = j::get_listing(client, url, validators).await? else {
+        return Ok(j::not_modified(validators));
+    };
+    let (postings, skipped) = parse(&body, id)?;
+    Ok(SourceBatch { postings, skipped, validators, not_modified: false })
 }
 
 #[cfg(test)]

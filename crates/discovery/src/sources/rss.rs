@@ -4,7 +4,8 @@
 //! `country`, `state`, `skills`, `type` and `expires_at` elements that feed-rs does not keep, so
 //! those are read from the item's own XML. Terms: link back to WWR (each item's `link`).
 
-use super::{rebase, HttpClient, HttpRequest, HttpResponse, Skipped, SourceBatch, SourceError, SourceKind, Validators};
+use super::ats_json as j;
+use super::{rebase, HttpClient, Skipped, SourceBatch, SourceError, SourceKind, Validators};
 use crate::raw::RawPosting;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -238,16 +239,11 @@ pub(crate) async fn fetch(
     validators: &Validators,
 ) -> Result<SourceBatch, SourceError> {
     let feed_url = Url::parse(id).map_err(|e| SourceError::BadSpec(format!("rss: {id:?} is not a URL ({e})")))?;
-    let req = HttpRequest { url: rebase(&feed_url, base), validators: validators.clone(), is_page: false };
-    match client.get(&req).await? {
-        HttpResponse::NotModified => {
-            Ok(SourceBatch { validators: validators.clone(), not_modified: true, ..SourceBatch::default() })
-        }
-        HttpResponse::Ok { body, validators } => {
-            let (postings, skipped) = parse(&body, id)?;
-            Ok(SourceBatch { postings, skipped, validators, not_modified: false })
-        }
-    }
+    let Some((body, validators)) = j::get_listing(client, rebase(&feed_url, base), validators).await? else {
+        return Ok(j::not_modified(validators));
+    };
+    let (postings, skipped) = parse(&body, id)?;
+    Ok(SourceBatch { postings, skipped, validators, not_modified: false })
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! `offset`/`limit` up to `totalFound`, then a detail call per posting for its job ad (the
 //! listing has no description and no URLs).
 
-use super::greenhouse::ats_json as j;
+use super::ats_json as j;
 use super::{api_url, HttpClient, Skipped, SourceBatch, SourceError, SourceKind, Validators};
 use crate::raw::RawPosting;
 use domain::Salary;
@@ -157,7 +157,7 @@ pub(crate) async fn fetch(
         api_url(KIND, base, &format!("/v1/companies/{company}/postings?limit={PAGE_SIZE}&offset={offset}"))
     };
     let Some((body, validators)) = j::get_listing(client, page_url(0)?, validators).await? else {
-        return Ok(j::not_modified());
+        return Ok(j::not_modified(validators));
     };
     let mut batch = SourceBatch { validators, ..SourceBatch::default() };
     let mut seen = HashSet::new();

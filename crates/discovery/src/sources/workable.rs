@@ -1,7 +1,7 @@
 //! Workable career-widget adapter: `apply.workable.com/api/v1/widget/accounts/{subdomain}?details=true`
 //! answers every published job at once (no pagination).
 
-use super::greenhouse::ats_json as j;
+use super::ats_json as j;
 use super::{api_url, HttpClient, Skipped, SourceBatch, SourceError, SourceKind, Validators};
 use crate::canonical::JobLocation;
 use crate::raw::RawPosting;
@@ -64,7 +64,7 @@ pub(crate) async fn fetch(
     let account = j::spec_segment(KIND, id)?;
     let url = api_url(KIND, base, &format!("/api/v1/widget/accounts/{account}?details=true"))?;
     let Some((body, validators)) = j::get_listing(client, url, validators).await? else {
-        return Ok(j::not_modified());
+        return Ok(j::not_modified(validators));
     };
     let (postings, skipped) = parse(&body, id)?;
     Ok(SourceBatch { postings, skipped, validators, not_modified: false })
