@@ -18,7 +18,7 @@ pub use feed::{content_hash, offline_feed, to_job, DiscoveryError, Posting, OFFL
 pub use matching::match_preferences;
 pub use raw::{RawPosting, SkipReason};
 pub use sources::{fetch_source, HttpClient, SourceKind, SourceSpec};
-pub use text::contains_word;
+pub use text::{contains_word, word_positions};
 
 /// A realistic profile (JSON Resume plus preferences) for demos and tests: a fictional senior
 /// backend/platform engineer whose preferences match part of the offline feed.
