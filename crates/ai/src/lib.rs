@@ -63,6 +63,15 @@ impl HeuristicAnalyzer {
             workplace,
             salary,
             provider: HEURISTIC_PROVIDER.to_owned(),
+            required_skills: Vec::new(),
+            preferred_skills: Vec::new(),
+            years_experience: None,
+            responsibilities: Vec::new(),
+            education: Vec::new(),
+            certifications: Vec::new(),
+            location: None,
+            visa_sponsorship: None,
+            weighted_keywords: Vec::new(),
         }
     }
 }

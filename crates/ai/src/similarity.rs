@@ -81,6 +81,15 @@ mod tests {
             workplace: WorkplaceType::Unknown,
             salary: None,
             provider: provider.into(),
+            required_skills: Vec::new(),
+            preferred_skills: Vec::new(),
+            years_experience: None,
+            responsibilities: Vec::new(),
+            education: Vec::new(),
+            certifications: Vec::new(),
+            location: None,
+            visa_sponsorship: None,
+            weighted_keywords: Vec::new(),
         }
     }
 

@@ -41,6 +41,11 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20_000)]
         postings: usize,
     },
+    /// Tailoring latency per job (without PDF) and the offline skill extractor's
+    /// precision/recall on a labelled set.
+    Tailor(crate::tailor_cmd::BenchTailorArgs),
+    /// PDF rendering: cold and warm latency for a two-page resume, PDFs per second on all cores.
+    Render(crate::render_cmd::BenchRenderArgs),
 }
 
 pub async fn run(env: &Env, cmd: BenchCommand) -> Result<()> {
@@ -48,6 +53,8 @@ pub async fn run(env: &Env, cmd: BenchCommand) -> Result<()> {
         BenchCommand::Pipeline { applications, users } => pipeline(env, applications, users).await,
         BenchCommand::Discovery { corpus, postings } => crate::bench_discovery::run(corpus.as_deref(), postings),
         BenchCommand::Ai { corpus, calls } => crate::ai::bench(corpus.as_deref(), calls.max(1)).await,
+        BenchCommand::Tailor(args) => crate::tailor_cmd::bench(args).await,
+        BenchCommand::Render(args) => crate::render_cmd::bench(args),
     }
 }
 

@@ -8,7 +8,9 @@ mod commands;
 mod config;
 mod demo;
 mod discover;
+mod render_cmd;
 mod runtime;
+mod tailor_cmd;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -77,6 +79,13 @@ enum Command {
     /// Run AI tasks through the provider chain.
     #[command(subcommand)]
     Ai(ai::AiCommand),
+    /// Tailor your profile to one job posting, standalone (no server, no database).
+    Tailor(tailor_cmd::TailorArgs),
+    /// Render a JSON Resume to PDF, HTML, Markdown, LaTeX, DOCX or JSON.
+    Render(render_cmd::RenderArgs),
+    /// The resume templates.
+    #[command(subcommand)]
+    Templates(render_cmd::TemplatesCommand),
     /// Measure throughput and latency; prints JSON.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -118,6 +127,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Run { until_idle } => commands::run_engine(&env, until_idle).await,
         Command::Bench(c) => bench::run(&env, c).await,
         Command::Ai(c) => ai::run(c).await,
+        Command::Tailor(a) => tailor_cmd::run(&env, a).await,
+        Command::Render(a) => render_cmd::run(a),
+        Command::Templates(c) => render_cmd::templates(c),
         Command::Config => {
             let text = toml_of(&env.config.redacted())?;
             println!("# data dir: {}\n{text}", env.data_dir.display());

@@ -11,7 +11,7 @@ pub mod profile;
 pub mod resume;
 pub mod workflow;
 
-pub use analysis::{JobAnalysis, Seniority};
+pub use analysis::{JobAnalysis, MatchScore, Seniority, WeightedKeyword};
 pub use application::{Application, ApplicationState, Outcome, TransitionError};
 pub use event::{EventEnvelope, EventError, EventType, SCHEMA_VERSION};
 pub use ids::{ApplicationId, CellId, CorrelationId, EventId, JobId, UserId};

@@ -114,15 +114,81 @@ pub struct Project {
     pub url: Option<String>,
 }
 
-/// The typed parts of a JSON Resume that Applyflow reads. Other sections are kept verbatim in
-/// [`Profile::resume_json`].
+/// `certificates[]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Certificate {
+    pub name: Option<String>,
+    pub date: Option<String>,
+    pub issuer: Option<String>,
+    pub url: Option<String>,
+}
+
+/// `awards[]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Award {
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub awarder: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// `languages[]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Language {
+    pub language: Option<String>,
+    pub fluency: Option<String>,
+}
+
+/// `volunteer[]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Volunteer {
+    pub organization: Option<String>,
+    pub position: Option<String>,
+    pub url: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub summary: Option<String>,
+    pub highlights: Vec<String>,
+}
+
+/// `publications[]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Publication {
+    pub name: Option<String>,
+    pub publisher: Option<String>,
+    pub release_date: Option<String>,
+    pub url: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// `interests[]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Interest {
+    pub name: Option<String>,
+    pub keywords: Vec<String>,
+}
+
+/// The typed parts of a JSON Resume that Applyflow reads. Other sections (`references`,
+/// `meta`, vendor extensions) are kept verbatim in [`Profile::resume_json`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Resume {
     pub basics: Basics,
     pub work: Vec<Work>,
+    pub volunteer: Vec<Volunteer>,
     pub education: Vec<Education>,
+    pub awards: Vec<Award>,
+    pub certificates: Vec<Certificate>,
+    pub publications: Vec<Publication>,
     pub skills: Vec<Skill>,
+    pub languages: Vec<Language>,
+    pub interests: Vec<Interest>,
     pub projects: Vec<Project>,
 }
 

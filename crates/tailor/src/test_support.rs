@@ -38,5 +38,14 @@ pub(crate) fn analysis(skills: &[&str], keywords: &[&str]) -> JobAnalysis {
         workplace: WorkplaceType::Remote,
         salary: None,
         provider: "test".into(),
+        required_skills: Vec::new(),
+        preferred_skills: Vec::new(),
+        years_experience: None,
+        responsibilities: Vec::new(),
+        education: Vec::new(),
+        certifications: Vec::new(),
+        location: None,
+        visa_sponsorship: None,
+        weighted_keywords: Vec::new(),
     }
 }

@@ -192,6 +192,15 @@ pub fn analysis(job: &Job) -> JobAnalysis {
         workplace: WorkplaceType::Hybrid,
         salary: None,
         provider: "heuristic".into(),
+        required_skills: Vec::new(),
+        preferred_skills: Vec::new(),
+        years_experience: None,
+        responsibilities: Vec::new(),
+        education: Vec::new(),
+        certifications: Vec::new(),
+        location: None,
+        visa_sponsorship: None,
+        weighted_keywords: Vec::new(),
     }
 }
 
