@@ -40,6 +40,14 @@ pub struct AgentCtx {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<CellConfig>,
     pub workflow: Arc<WorkflowDefinition>,
+    /// The AI layer every LLM call goes through. Offline-only unless the composition root
+    /// installs a chain with providers ([`crate::Cell::with_ai`]).
+    pub ai: llm::client::AiClient,
+}
+
+/// An AI client with only the offline provider: no keys, no network.
+pub fn offline_ai() -> llm::client::AiClient {
+    llm::client::AiClient::new(vec![Arc::new(llm::providers::OfflineProvider::new())], llm::client::AiConfig::default())
 }
 
 impl AgentCtx {

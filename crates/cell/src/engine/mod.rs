@@ -54,7 +54,8 @@ impl Cell {
         agents: Vec<Arc<dyn Agent>>,
     ) -> Self {
         let workflow = workflow.compressed(config.time_compression);
-        let ctx = AgentCtx { store, clock, config: Arc::new(config), workflow: Arc::new(workflow) };
+        let ai = crate::agent::offline_ai();
+        let ctx = AgentCtx { store, clock, config: Arc::new(config), workflow: Arc::new(workflow), ai };
         Self {
             inner: Arc::new(Inner {
                 ctx,
@@ -76,6 +77,14 @@ impl Cell {
             WorkflowDefinition::standard(),
             crate::agents::standard(),
         )
+    }
+
+    /// Replaces the AI client (call before [`Cell::start`]; the cell must not be cloned yet).
+    pub fn with_ai(mut self, ai: llm::client::AiClient) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.ctx.ai = ai;
+        }
+        self
     }
 
     pub fn ctx(&self) -> &AgentCtx {
