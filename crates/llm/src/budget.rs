@@ -205,6 +205,49 @@ impl Ledger {
         })
     }
 
+    /// Adds spend recorded before this process started (today's rows from the store), so caps
+    /// and call limits hold across restarts. Alerts for thresholds already crossed are marked as
+    /// sent, not sent again. Rows of another day than `now`'s are ignored.
+    /// `plan_of` names each user's plan (for the user's alert thresholds).
+    pub fn restore(
+        &self,
+        now: DateTime<Utc>,
+        rows: impl IntoIterator<Item = RestoredSpend>,
+        plan_of: impl Fn(&str) -> Plan,
+    ) {
+        let config = &self.shared.config;
+        let mut state = self.shared.lock();
+        let today = now.date_naive();
+        state.roll(today);
+        for r in rows.into_iter().filter(|r| r.day == today) {
+            let calls = u32::try_from(r.calls).unwrap_or(u32::MAX);
+            let add = |a: &mut Account| {
+                a.spent = a.spent.saturating_add(r.cost_nanos);
+                a.calls = a.calls.saturating_add(calls);
+            };
+            with_entry(&mut state.users, &r.user, add);
+            with_entry(&mut state.cells, &r.cell, add);
+            let tally = |t: &mut Tally| {
+                t.nanos = t.nanos.saturating_add(r.cost_nanos);
+                t.calls += r.calls;
+            };
+            with_entry(&mut state.by_provider, &r.provider, tally);
+            with_entry(&mut state.by_model, &r.provider, |models| with_entry(models, &r.model, tally));
+            tally(&mut state.total);
+        }
+        let fired = |a: &Account, cap: Option<f64>| {
+            cap.map_or(0, |cap| config.alert_thresholds.iter().filter(|t| a.spent >= to_nanos(cap * **t)).count())
+        };
+        let plans = config.plans;
+        for (user, a) in state.users.iter_mut() {
+            let plan = plan_of(user);
+            a.alerts_fired = a.alerts_fired.max(fired(a, plans.get(plan).user_cap_usd));
+        }
+        for a in state.cells.values_mut() {
+            a.alerts_fired = a.alerts_fired.max(fired(a, config.cell_cap_usd));
+        }
+    }
+
     pub fn spend(&self) -> SpendReport {
         let state = self.shared.lock();
         let lines = |map: &HashMap<String, Account>| {
@@ -227,6 +270,18 @@ impl Ledger {
                 .collect(),
         }
     }
+}
+
+/// One (user, cell, provider, model) line of spend persisted on `day`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestoredSpend {
+    pub day: NaiveDate,
+    pub user: String,
+    pub cell: String,
+    pub provider: String,
+    pub model: String,
+    pub calls: u64,
+    pub cost_nanos: u64,
 }
 
 /// A hold on budget for one call in flight. Settle it with the actual cost; dropping it

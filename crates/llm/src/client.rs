@@ -3,9 +3,10 @@
 //! reservation sized to the worst case (so caps hold under any concurrency), the fallback
 //! chain, settlement of the actual cost, and the cache fill.
 
-use crate::budget::{AlertSink, BudgetConfig, Ledger, NoAlerts, Payer, Plan, SpendReport};
+use crate::budget::{AlertSink, BudgetConfig, Ledger, NoAlerts, Payer, Plan, SpendAlert, SpendReport};
 use crate::cache::{CacheConfig, HitKind, SemanticCache};
 use crate::chain::{Attempt, ChainConfig, FallbackChain};
+use crate::observe::{AiMetrics, NoSpendSink, SpendRecord, SpendSink};
 use crate::pricing::PriceTable;
 use crate::singleflight::SingleFlight;
 use crate::types::{LlmError, LlmRequest, Provider};
@@ -50,6 +51,36 @@ struct Inner {
     cache: SemanticCache,
     ledger: Ledger,
     prices: PriceTable,
+    metrics: AiMetrics,
+    spend: Arc<dyn SpendSink>,
+}
+
+/// Where an [`AiClient`] reports: spend alerts, spend records and metrics. The defaults drop
+/// alerts and records and keep metrics in memory.
+#[derive(Clone)]
+pub struct AiSinks {
+    pub alerts: Arc<dyn AlertSink>,
+    pub spend: Arc<dyn SpendSink>,
+    pub metrics: AiMetrics,
+}
+
+impl Default for AiSinks {
+    fn default() -> Self {
+        Self { alerts: Arc::new(NoAlerts), spend: Arc::new(NoSpendSink), metrics: AiMetrics::default() }
+    }
+}
+
+/// Counts each alert in the metrics, then hands it on.
+struct CountingAlerts {
+    metrics: AiMetrics,
+    next: Arc<dyn AlertSink>,
+}
+
+impl AlertSink for CountingAlerts {
+    fn alert(&self, alert: SpendAlert) {
+        self.metrics.alert(&alert);
+        self.next.alert(alert);
+    }
 }
 
 /// The AI layer's front door. Cheap to clone.
@@ -61,19 +92,36 @@ pub struct AiClient {
 
 impl AiClient {
     pub fn new(providers: Vec<Arc<dyn Provider>>, config: AiConfig) -> Self {
-        Self::with_alerts(providers, config, Arc::new(NoAlerts))
+        Self::with_sinks(providers, config, AiSinks::default())
     }
 
     pub fn with_alerts(providers: Vec<Arc<dyn Provider>>, config: AiConfig, alerts: Arc<dyn AlertSink>) -> Self {
+        Self::with_sinks(providers, config, AiSinks { alerts, ..AiSinks::default() })
+    }
+
+    pub fn with_sinks(providers: Vec<Arc<dyn Provider>>, config: AiConfig, sinks: AiSinks) -> Self {
+        let alerts = Arc::new(CountingAlerts { metrics: sinks.metrics.clone(), next: sinks.alerts });
         Self {
             inner: Arc::new(Inner {
                 chain: FallbackChain::new(providers, config.chain),
                 cache: SemanticCache::new(config.cache),
                 ledger: Ledger::new(config.budget, alerts),
                 prices: config.prices,
+                metrics: sinks.metrics,
+                spend: sinks.spend,
             }),
             flights: Arc::new(SingleFlight::new()),
         }
+    }
+
+    /// The AI layer's metrics (register them in the process registry once).
+    pub fn metrics(&self) -> &AiMetrics {
+        &self.inner.metrics
+    }
+
+    /// The spend ledger, e.g. to restore today's persisted spend after a restart.
+    pub fn ledger(&self) -> &Ledger {
+        &self.inner.ledger
     }
 
     /// The providers' circuit breaker states, for metrics.
@@ -97,6 +145,7 @@ impl AiClient {
                 HitKind::Exact => "exact",
                 HitKind::Semantic => "semantic",
             };
+            self.inner.metrics.cache_lookup(&req.task, kind);
             return Ok(AiAnswer {
                 provider: hit.response.provider,
                 model: hit.response.model,
@@ -106,6 +155,7 @@ impl AiClient {
                 output: hit.response.output.unwrap_or(Value::String(hit.response.text)),
             });
         }
+        self.inner.metrics.cache_lookup(&req.task, "miss");
         let key = flight_key(req, payer);
         let (inner, req) = (self.inner.clone(), req.clone());
         let (user, cell, plan) = (payer.user.to_owned(), payer.cell.to_owned(), payer.plan);
@@ -118,12 +168,34 @@ async fn call(inner: Arc<Inner>, req: LlmRequest, user: String, cell: String, pl
     {
         let req = &req;
         let estimate = inner.chain.max_cost_usd(req, &inner.prices);
-        let reservation = inner.ledger.reserve(&payer, estimate, Utc::now()).map_err(AiError::Refused)?;
-        match inner.chain.call(req).await {
+        let reservation = inner.ledger.reserve(&payer, estimate, Utc::now()).map_err(|e| {
+            inner.metrics.refused();
+            AiError::Refused(e)
+        })?;
+        let result = inner.chain.call(req).await;
+        inner.metrics.attempts(match &result {
+            Ok(outcome) => &outcome.attempts,
+            Err(e) => &e.attempts,
+        });
+        inner.metrics.breakers(inner.chain.breaker_states());
+        match result {
             Ok(outcome) => {
                 let cost =
                     inner.prices.cost_usd(&outcome.response.provider, &outcome.response.model, outcome.response.usage);
                 reservation.settle(&outcome.response.provider, &outcome.response.model, cost);
+                let record = SpendRecord {
+                    at: Utc::now(),
+                    user: user.clone(),
+                    cell: cell.clone(),
+                    task: req.task.clone(),
+                    provider: outcome.response.provider.clone(),
+                    model: outcome.response.model.clone(),
+                    input_tokens: outcome.response.usage.input_tokens,
+                    output_tokens: outcome.response.usage.output_tokens,
+                    cost_usd: cost,
+                };
+                inner.metrics.answered(&record);
+                inner.spend.record(record);
                 // The offline heuristic is free and instant; caching it would only keep a
                 // weaker answer around after a real provider comes back.
                 if outcome.response.provider != "offline" {

@@ -15,10 +15,11 @@ pub mod cache;
 pub mod chain;
 pub mod client;
 pub mod embed;
+pub mod observe;
 pub mod pricing;
 pub mod providers;
 pub mod singleflight;
 pub mod types;
 
-pub use client::{AiAnswer, AiClient, AiConfig, AiError};
+pub use client::{AiAnswer, AiClient, AiConfig, AiError, AiSinks};
 pub use types::*;

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration as Days, TimeZone, Utc};
 use llm::budget::{
     AlertScope, BudgetConfig, ChannelAlertSink, CollectingAlertSink, Ledger, NoAlerts, Payer, Plan, PlanLimit,
-    PlanLimits,
+    PlanLimits, RestoredSpend,
 };
 use llm::pricing::{ModelPrice, PriceTable, DEFAULT_FALLBACK};
 use llm::{LlmError, LlmRequest, LlmResponse, Tier, Usage};
@@ -270,4 +270,35 @@ fn the_max_cost_bounds_any_answer_within_max_tokens() {
     let worst = Usage { input_tokens: (req.system.len() + req.input.len()) as u64, output_tokens: 500 };
     assert!(bound >= prices.cost_usd("openai", "gpt-4o", worst));
     assert_eq!(prices.max_cost_usd("offline", "heuristic", &req), 0.0);
+}
+
+#[test]
+fn restored_spend_counts_against_caps_and_does_not_realert() {
+    let sink = Arc::new(CollectingAlertSink::default());
+    let ledger = Ledger::new(config(limit(Some(10), Some(1.0)), Some(10.0)), sink.clone());
+    let row = |user: &str, calls, nanos, day| RestoredSpend {
+        day,
+        user: user.into(),
+        cell: "cell-1".into(),
+        provider: "openai".into(),
+        model: "gpt-4o".into(),
+        calls,
+        cost_nanos: nanos,
+    };
+    let today = now().date_naive();
+    let yesterday = today.pred_opt().unwrap();
+    ledger.restore(now(), vec![row("u", 9, 600_000_000, today), row("v", 50, 999_000_000_000, yesterday)], |_| {
+        Plan::Free
+    });
+    let report = ledger.spend();
+    assert_eq!(report.by_user["u"].calls, 9);
+    assert!((report.total.usd - 0.6).abs() < 1e-9, "yesterday's rows are ignored");
+    assert!(!report.by_user.contains_key("v"));
+
+    // 0.6 spent of 1.0: a 0.5 USD call does not fit, a 0.3 one does, and only 80 % alerts.
+    assert!(ledger.reserve(&free("u"), 0.5, now()).is_err());
+    ledger.reserve(&free("u"), 0.3, now()).unwrap().settle("openai", "gpt-4o", 0.3);
+    let thresholds: Vec<f64> = sink.take().iter().map(|a| a.threshold).collect();
+    assert_eq!(thresholds, [0.8], "the 50 % alert went out before the restart");
+    assert!(ledger.reserve(&free("u"), 0.01, now()).is_err(), "10 calls: the plan's daily limit");
 }

@@ -12,6 +12,7 @@ mod adapter;
 mod error;
 mod postgres;
 pub mod sources;
+pub mod spend;
 mod sql;
 mod sqlite;
 mod types;
@@ -20,6 +21,7 @@ mod writes;
 pub use error::StoreError;
 pub use postgres::PgStore;
 pub use sources::{SeenPosting, SourceState, SourceStore};
+pub use spend::{SpendRow, SpendStore, SpendTotal};
 pub use sqlite::SqliteStore;
 pub use types::*;
 
@@ -32,7 +34,7 @@ use std::sync::Arc;
 
 /// The one storage interface. Implementations: [`SqliteStore`], [`PgStore`].
 #[async_trait]
-pub trait Store: SourceStore + Send + Sync + 'static {
+pub trait Store: SourceStore + SpendStore + Send + Sync + 'static {
     /// Which engine this is (`sqlite` or `postgres`).
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.

@@ -38,3 +38,4 @@ impl SqliteStore {
 
 crate::adapter::impl_store!(SqliteStore, sqlx::Sqlite, sqlx::SqliteConnection, "sqlite", MIGRATOR);
 crate::sources::impl_source_store!(SqliteStore);
+crate::spend::impl_spend_store!(SqliteStore);

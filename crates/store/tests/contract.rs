@@ -31,6 +31,7 @@ contract_tests!(
     resumes_documents_analyses_and_dead_letters,
     concurrent_commits_serialize,
     sources_poll_state_and_seen_postings,
+    ai_spend_sums_per_day_exactly,
 );
 
 async fn migrating_twice_is_fine(store: DynStore) {
@@ -561,4 +562,41 @@ async fn sources_poll_state_and_seen_postings(store: DynStore) {
     assert!(!gh.is_due(now, 3600) && gh.is_due(now + Duration::seconds(3601), 3600));
     assert!(store.remove_source(ada.id, "lever:acme").await.unwrap());
     assert!(!store.remove_source(ada.id, "lever:acme").await.unwrap());
+}
+
+async fn ai_spend_sums_per_day_exactly(store: DynStore) {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 14).unwrap();
+    let at = day.and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let row = |user: &str, model: &str, nanos: u64, at| store::SpendRow {
+        at,
+        user: user.into(),
+        cell: "cell-1".into(),
+        task: "analyze_job".into(),
+        provider: "openai".into(),
+        model: model.into(),
+        input_tokens: 1000,
+        output_tokens: 200,
+        cost_nanos: nanos,
+    };
+    let rows = vec![
+        row("ada", "gpt-4o-mini", 150_000, at),
+        row("ada", "gpt-4o-mini", 150_001, at),
+        row("ada", "gpt-4o", 2_500_000, at),
+        row("bob", "gpt-4o-mini", 7, at),
+        row("ada", "gpt-4o-mini", 999, at + Duration::days(1)),
+    ];
+    store.record_spend(&rows).await.unwrap();
+    let totals = store.spend_on(day).await.unwrap();
+    let got: Vec<(&str, &str, u64, u64, u64)> =
+        totals.iter().map(|t| (t.user.as_str(), t.model.as_str(), t.calls, t.input_tokens, t.cost_nanos)).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("ada", "gpt-4o", 1, 1000, 2_500_000),
+            ("ada", "gpt-4o-mini", 2, 2000, 300_001),
+            ("bob", "gpt-4o-mini", 1, 1000, 7),
+        ]
+    );
+    assert_eq!(store.spend_on(day.succ_opt().unwrap()).await.unwrap().len(), 1);
+    assert!(store.spend_on(day.pred_opt().unwrap()).await.unwrap().is_empty());
 }

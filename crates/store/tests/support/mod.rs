@@ -226,6 +226,14 @@ pub fn resume(app: &Application, variant: &str, selected: bool) -> TailoredResum
         ats_score: 0.75,
         matched_keywords: vec!["rust".into()],
         selected,
+        strategy: String::new(),
+        sections: Vec::new(),
+        education: Vec::new(),
+        certificates: Vec::new(),
+        projects: Vec::new(),
+        provenance: Vec::new(),
+        ats_report: None,
+        guard: Default::default(),
     }
 }
 
