@@ -15,13 +15,18 @@ static CONTEXT_REGEXES: LazyLock<Vec<(&'static str, Vec<Regex>)>> = LazyLock::ne
         .collect()
 });
 
-/// Headings that open the part of an ad listing what the candidate must bring.
-static REQUIREMENTS_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+/// Words that make a sentence an ask ("experience with", "you have", "must").
+static ASKS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(requirements?|qualifications?|what you(?:'ll|’ll| will)? (?:bring|need|have)|who you are|you have|you(?:'ll|’ll| will) have|about you|your profile|what we(?:'re|’re| are) looking for|must[- ]haves?|nice[- ]to[- ]haves?|skills|experience)\b",
+        r"(?i)\b(experience|experienced|proficien\w*|knowledge|expertise|expert|familiar\w*|skills?|background|must|required|requirements?|strong|solid|hands-on|you have|you bring|understanding|fluent|fluency|comfortable|years|ability to|track record|qualif\w*|looking for|seeking|we need)\b",
     )
     .ok()
 });
+
+/// Whether a line asks something of the candidate.
+pub(crate) fn asks(line: &str) -> bool {
+    ASKS.as_ref().is_some_and(|re| re.is_match(line))
+}
 
 /// A skill occurrence summary.
 #[derive(Debug, Clone)]
@@ -39,27 +44,6 @@ impl Found {
     }
 }
 
-/// The lines of `description` under a requirements-like heading. A heading is a short line that
-/// does not end like a sentence; each heading switches the section on or off.
-pub(crate) fn requirements_text(description: &str) -> String {
-    let mut inside = false;
-    let mut out = String::new();
-    for line in description.lines() {
-        let l = line.trim();
-        let bullet = l.starts_with("- ") || l.starts_with("• ") || l.starts_with("* ");
-        let heading = !l.is_empty() && !bullet && l.chars().count() <= 60 && !l.ends_with(['.', ',', ';']);
-        if heading {
-            inside = REQUIREMENTS_HEADING.as_ref().is_some_and(|re| re.is_match(l));
-            continue;
-        }
-        if inside && !l.is_empty() {
-            out.push_str(l);
-            out.push('\n');
-        }
-    }
-    out
-}
-
 /// Occurrence intervals of one dictionary skill in `text` (`lower` is `text` lowercased).
 fn spans(def: &SkillDef, text: &str, lower: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
@@ -69,7 +53,7 @@ fn spans(def: &SkillDef, text: &str, lower: &str) -> Vec<(usize, usize)> {
         }
     };
     if def.name_any_case {
-        add(lower, def.name);
+        add(lower, &def.name.to_lowercase());
     }
     for a in def.aliases {
         add(lower, a);
@@ -99,12 +83,12 @@ fn context_spans(regexes: &[Regex], text: &str) -> Vec<(usize, usize)> {
 
 /// Every dictionary skill named in the posting, in order of importance: mentions (capped, so a
 /// word repeated in boilerplate does not dominate), plus a bonus for the title and for the
-/// requirements section. Ties keep the order of first mention.
-pub(crate) fn find_skills(title: &str, description: &str) -> Vec<Found> {
+/// requirements text. Ties keep the order of first mention.
+pub(crate) fn find_skills(title: &str, description: &str, requirements: &str) -> Vec<Found> {
     let text = format!("{title}\n{description}");
     let lower = text.to_lowercase();
     let title_lower = title.to_lowercase();
-    let req = requirements_text(description);
+    let req = requirements;
     let req_lower = req.to_lowercase();
 
     let mut found = Vec::new();
@@ -116,7 +100,7 @@ pub(crate) fn find_skills(title: &str, description: &str) -> Vec<Found> {
                 count: all.len(),
                 first,
                 in_title: !spans(def, title, &title_lower).is_empty(),
-                in_requirements: !spans(def, &req, &req_lower).is_empty(),
+                in_requirements: !spans(def, req, &req_lower).is_empty(),
             });
         }
     }
@@ -128,13 +112,21 @@ pub(crate) fn find_skills(title: &str, description: &str) -> Vec<Found> {
                 count: all.len(),
                 first,
                 in_title: !context_spans(regexes, title).is_empty(),
-                in_requirements: !context_spans(regexes, &req).is_empty(),
+                in_requirements: !context_spans(regexes, req).is_empty(),
             });
         }
     }
     found.sort_by(|a, b| b.score().cmp(&a.score()).then(a.first.cmp(&b.first)).then(a.name.cmp(b.name)));
     found.truncate(MAX_SKILLS);
     found
+}
+
+/// The canonical names of every skill `text` names.
+pub(crate) fn skill_set(text: &str) -> std::collections::BTreeSet<&'static str> {
+    if text.trim().is_empty() {
+        return std::collections::BTreeSet::new();
+    }
+    find_skills("", text, "").into_iter().map(|f| f.name).collect()
 }
 
 /// The dictionary spellings of a skill, for telling keywords apart from skills.
@@ -152,7 +144,7 @@ mod tests {
     use super::*;
 
     fn names(title: &str, description: &str) -> Vec<&'static str> {
-        find_skills(title, description).into_iter().map(|f| f.name).collect()
+        find_skills(title, description, "").into_iter().map(|f| f.name).collect()
     }
 
     #[test]
@@ -162,13 +154,13 @@ mod tests {
                 assert!(Regex::new(p).is_ok(), "{name}: {p}");
             }
         }
-        assert!(REQUIREMENTS_HEADING.is_some());
+        assert!(ASKS.is_some());
     }
 
     #[test]
     fn aliases_map_to_canonical_names() {
         let n = names("Platform Engineer", "We run k8s on EKS, store data in Postgres and write Golang services.");
-        for want in ["kubernetes", "postgresql", "go", "eks"] {
+        for want in ["Kubernetes", "PostgreSQL", "Go", "Amazon EKS"] {
             assert!(n.contains(&want), "{want} missing from {n:?}");
         }
     }
@@ -176,26 +168,21 @@ mod tests {
     #[test]
     fn short_and_ambiguous_names_need_context() {
         let n = names("Marketing Lead", "Go-to-market plans. Let's go! We react quickly to change and rest on weekends. R&D budget. Series C, here we come.");
-        for bad in ["go", "react", "rest", "r", "c"] {
+        for bad in ["Go", "React", "REST", "R", "C"] {
             assert!(!n.contains(&bad), "{bad} wrongly found in {n:?}");
         }
-        assert!(n.contains(&"go-to-market"), "{n:?}");
+        assert!(n.contains(&"Go-to-market"), "{n:?}");
         let n = names("Engineer", "Experience in Go, Python, R and C/C++. Our UI is built with React; APIs are REST.");
-        for good in ["go", "python", "r", "c", "c++", "react", "rest"] {
+        for good in ["Go", "Python", "R", "C", "C++", "React", "REST"] {
             assert!(n.contains(&good), "{good} missing from {n:?}");
         }
     }
 
     #[test]
     fn title_and_requirements_rank_first() {
-        let d = "About us\nWe use Python, Python and Python for scripts.\n\nRequirements\n- Strong Kafka experience\n";
-        let n = names("Rust Engineer", d);
-        assert_eq!(&n[..3], ["rust", "kafka", "python"]);
-    }
-
-    #[test]
-    fn requirements_section_is_found() {
-        let d = "About the role\nYou will build things.\n\nWhat you'll bring\n- SQL\n- dbt\n\nBenefits\n- Pension\n";
-        assert_eq!(requirements_text(d), "- SQL\n- dbt\n");
+        let d = "We use Python, Python and Python for scripts.\nStrong Kafka experience\n";
+        let n: Vec<&str> =
+            find_skills("Rust Engineer", d, "Strong Kafka experience").into_iter().map(|f| f.name).collect();
+        assert_eq!(&n[..3], ["Rust", "Kafka", "Python"]);
     }
 }

@@ -2,6 +2,7 @@
 //! products, team names), for ATS matching.
 
 use crate::text::tokens;
+use domain::WeightedKeyword;
 use std::collections::HashMap;
 
 /// The most keywords one analysis reports.
@@ -94,6 +95,29 @@ pub(crate) fn extract_keywords(title: &str, description: &str, exclude: &[String
         .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
     ranked.into_iter().take(MAX_KEYWORDS).map(|(w, _, _)| w).collect()
+}
+
+/// Every term of an analysis with its weight, heaviest first: required skills 1.0, preferred
+/// skills 0.6, other skills the posting names 0.4, keywords from 0.3 down by rank.
+pub(crate) fn weigh(
+    required: &[String],
+    preferred: &[String],
+    skills: &[String],
+    keywords: &[String],
+) -> Vec<WeightedKeyword> {
+    let mut out: Vec<WeightedKeyword> = Vec::new();
+    let mut push = |term: &str, weight: f64| {
+        if !out.iter().any(|w| w.term.eq_ignore_ascii_case(term)) {
+            out.push(WeightedKeyword { term: term.to_owned(), weight: (weight * 100.0).round() / 100.0 });
+        }
+    };
+    required.iter().for_each(|s| push(s, 1.0));
+    preferred.iter().for_each(|s| push(s, 0.6));
+    skills.iter().for_each(|s| push(s, 0.4));
+    for (i, k) in keywords.iter().enumerate() {
+        push(k, 0.3 - 0.01 * i as f64);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -30,7 +30,8 @@ fn every_posting_gets_a_sensible_analysis() {
         }
         assert_eq!(a.provider, "heuristic");
         assert!(a.skills.len() <= 30 && a.keywords.len() <= 20, "{}", p.title);
-        assert!(a.skills.iter().chain(&a.keywords).all(|s| *s == s.to_lowercase()), "{}", p.title);
+        assert!(a.keywords.iter().all(|s| *s == s.to_lowercase()), "{}", p.title);
+        assert!(a.skills.iter().all(|s| ai::normalize_skill(s) == Some(s.as_str())), "{}", p.title);
         if p.workplace != WorkplaceType::Unknown {
             assert_eq!(a.workplace, p.workplace, "{}", p.title);
         }
@@ -46,13 +47,13 @@ fn engineering_postings_name_their_stack() {
     let find = |title: &str| all.iter().find(|(p, _)| p.title == title).map(|(_, a)| a).unwrap();
     let android = find("Android Engineer III");
     assert!(
-        android.skills.contains(&"android".to_owned()) && android.skills.contains(&"kotlin".to_owned()),
+        android.skills.contains(&"Android".to_owned()) && android.skills.contains(&"Kotlin".to_owned()),
         "{:?}",
         android.skills
     );
     assert_eq!(android.seniority, Seniority::Senior);
     let fullstack = find("Full Stack Engineer");
-    assert!(fullstack.skills.contains(&"typescript".to_owned()), "{:?}", fullstack.skills);
+    assert!(fullstack.skills.contains(&"TypeScript".to_owned()), "{:?}", fullstack.skills);
     let staff = find("Staff Software Engineer, Product (Belo Horizonte)");
     assert_eq!(staff.seniority, Seniority::Staff);
     let remoteok = find("Social Comms");
