@@ -1,8 +1,10 @@
 //! The OptimizerAgent: how well a resume covers a job's terms (the ATS score), and picking the
 //! variant to submit.
 
+use crate::facts::{corpus, in_corpus};
 use crate::relevance::{contains_word_lower, job_terms};
-use domain::{JobAnalysis, TailoredResume};
+use domain::resume::{AtsReport, ReadabilityCheck};
+use domain::{JobAnalysis, Profile, TailoredResume};
 
 /// The share of the job's skills and keywords (deduplicated, lowercase) that appear as whole
 /// words in the resume's text, and which ones, in the analysis' order. A job with no terms scores 0.
@@ -29,21 +31,112 @@ fn resume_text(r: &TailoredResume) -> String {
         parts.extend(w.summary.as_deref());
         parts.extend(w.highlights.iter().map(String::as_str));
     }
+    for p in &r.projects {
+        parts.extend(p.name.as_deref());
+        parts.extend(p.description.as_deref());
+        parts.extend(p.highlights.iter().map(String::as_str));
+        parts.extend(p.keywords.iter().map(String::as_str));
+    }
+    for e in &r.education {
+        parts.extend(e.area.as_deref());
+        parts.extend(e.study_type.as_deref());
+    }
+    for c in &r.certificates {
+        parts.extend(c.name.as_deref());
+    }
     parts.join("\n")
 }
 
-/// Selects the variant with the highest ATS score (ties: the earliest, so `v1` wins a tie) and
-/// returns its index; every other variant is left unselected. `None` when there are no variants.
+/// Section headings that ATS parsers recognise, as the renderers print them.
+const STANDARD_HEADINGS: [&str; 6] = ["summary", "skills", "work", "projects", "education", "certificates"];
+
+/// The ATS report of a variant: coverage before (the untailored profile) and after, the job's
+/// keywords the profile lacks entirely (as questions to the user, never inserted), and
+/// readability checks.
+pub fn ats_report(
+    variant: &TailoredResume,
+    base: &TailoredResume,
+    profile: &Profile,
+    analysis: &JobAnalysis,
+) -> AtsReport {
+    let (before, _) = ats_score(base, analysis);
+    let (after, matched) = ats_score(variant, analysis);
+    let corpus = corpus(profile);
+    let missing: Vec<String> =
+        job_terms(analysis).into_iter().map(|(t, _)| t).filter(|t| !matched.contains(t)).collect();
+    let questions = missing
+        .iter()
+        .filter(|t| !in_corpus(&corpus, t))
+        .map(|t| format!("The job asks for \"{t}\". Have you used it? If so, add it to your profile and tailor again."))
+        .collect();
+    AtsReport {
+        coverage_before: before,
+        coverage_after: after,
+        matched_keywords: matched,
+        missing_keywords: missing,
+        questions,
+        readability: readability(variant),
+    }
+}
+
+fn readability(r: &TailoredResume) -> Vec<ReadabilityCheck> {
+    let check =
+        |check: &str, passed: bool, detail: String| ReadabilityCheck { check: check.to_owned(), passed, detail };
+    let unknown: Vec<&String> = r.sections.iter().filter(|s| !STANDARD_HEADINGS.contains(&s.as_str())).collect();
+    let mut lines: Vec<&str> = r.skills.iter().map(String::as_str).collect();
+    lines.extend(r.summary.as_deref());
+    for w in &r.work {
+        lines.extend(w.highlights.iter().map(String::as_str));
+        lines.extend(w.summary.as_deref());
+    }
+    let tabular = lines.iter().filter(|l| l.contains('|') || l.contains('\t')).count();
+    let long = lines.iter().filter(|l| l.chars().count() > 350).count();
+    let dates_ok = r.work.iter().all(|w| {
+        [&w.start_date, &w.end_date].iter().all(|d| d.as_deref().is_none_or(domain::profile::is_iso8601_partial))
+    });
+    vec![
+        check(
+            "standard_headings",
+            unknown.is_empty(),
+            if unknown.is_empty() {
+                "every section uses a heading ATS parsers recognise (Summary, Skills, Experience, Projects, Education, Certifications)".into()
+            } else {
+                format!("unrecognised sections: {unknown:?}")
+            },
+        ),
+        check(
+            "no_tables",
+            tabular == 0,
+            format!("{tabular} line(s) hold table characters (| or tab); the renderers use no tables or columns"),
+        ),
+        check(
+            "no_header_footer_content",
+            !r.name.trim().is_empty(),
+            "name and contact details are in the document body, not in page headers or footers".into(),
+        ),
+        check("parseable_dates", dates_ok, "dates are YYYY, YYYY-MM or YYYY-MM-DD".into()),
+        check("line_length", long == 0, format!("{long} line(s) over 350 characters")),
+    ]
+}
+
+/// Selects the variant with the highest ATS score and returns its index. Ties (within 0.001)
+/// go to the shorter resume (the same coverage in less space reads better), then to the
+/// earlier variant. A NaN score never wins. `None` when there are no variants.
 pub fn optimize_for_ats(variants: &mut [TailoredResume]) -> Option<usize> {
-    let mut best: Option<(usize, f64)> = None;
+    let mut best: Option<(usize, f64, usize)> = None;
     for (i, v) in variants.iter().enumerate() {
-        // A NaN score never wins.
         let score = if v.ats_score.is_nan() { f64::NEG_INFINITY } else { v.ats_score };
-        if best.is_none_or(|(_, b)| score > b) {
-            best = Some((i, score));
+        let len = resume_text(v).len();
+        let better = match best {
+            None => true,
+            Some((_, b, _)) if score > b + 1e-3 => true,
+            Some((_, b, blen)) => (score - b).abs() <= 1e-3 && score.is_finite() && len < blen,
+        };
+        if better {
+            best = Some((i, score, len));
         }
     }
-    let (idx, _) = best?;
+    let (idx, _, _) = best?;
     for (i, v) in variants.iter_mut().enumerate() {
         v.selected = i == idx;
     }
@@ -70,21 +163,43 @@ mod tests {
     }
 
     #[test]
-    fn optimizer_picks_the_best_and_the_first_on_ties() {
+    fn optimizer_picks_the_best_then_the_shorter_then_the_first() {
         let p = sample_profile();
         let a = analysis(&["kafka", "kubernetes", "react"], &["dashboards"]);
         let mut v = generate_variants(&p, &job("x", ""), &a, ApplicationId::from_uuid(Default::default()), 3);
         for r in &mut v {
             r.ats_score = 0.5;
         }
-        v[2].ats_score = 0.9;
-        assert_eq!(optimize_for_ats(&mut v), Some(2));
-        assert_eq!(v.iter().filter(|r| r.selected).count(), 1);
         v[1].ats_score = 0.9;
-        v[0].ats_score = f64::NAN;
         assert_eq!(optimize_for_ats(&mut v), Some(1));
-        assert!(v[1].selected && !v[2].selected);
+        assert_eq!(v.iter().filter(|r| r.selected).count(), 1);
+        // A tie goes to the shorter resume: concise (v3) says the same in less space.
+        v[2].ats_score = 0.9;
+        v[0].ats_score = f64::NAN;
+        assert!(resume_text(&v[2]).len() < resume_text(&v[1]).len());
+        assert_eq!(optimize_for_ats(&mut v), Some(2));
+        assert!(v[2].selected && !v[1].selected);
+        // Same score and same text: the earlier variant.
+        let twins = vec![v[1].clone(), v[1].clone()];
+        let mut twins = twins;
+        assert_eq!(optimize_for_ats(&mut twins), Some(0));
         assert_eq!(optimize_for_ats(&mut []), None);
+    }
+
+    #[test]
+    fn report_counts_before_and_after_and_asks_instead_of_inserting() {
+        let p = sample_profile();
+        let j = job("x", "");
+        let a = analysis(&["kafka", "cobol", "react"], &["ledger"]);
+        let base = template_resume(&p, &j, ApplicationId::from_uuid(Default::default()));
+        let v = generate_variants(&p, &j, &a, ApplicationId::from_uuid(Default::default()), 3);
+        let report = ats_report(&v[2], &base, &p, &a);
+        assert!((report.coverage_before - 0.75).abs() < 1e-9, "{report:?}");
+        assert!(report.missing_keywords.contains(&"cobol".to_owned()));
+        assert_eq!(report.questions.len(), 1, "only cobol is absent from the whole profile: {report:?}");
+        assert!(report.questions[0].contains("cobol"));
+        assert!(!serde_json::to_string(&v[2]).unwrap().to_lowercase().contains("cobol"));
+        assert!(report.readability.iter().all(|c| c.passed), "{:?}", report.readability);
     }
 
     #[test]

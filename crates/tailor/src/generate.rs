@@ -1,28 +1,71 @@
-//! The GeneratorAgent: resume variants for one job, each a different selection and ordering of
-//! the profile's own facts.
+//! The GeneratorAgent's strategies: resume variants for one job, each a different selection and
+//! ordering of the profile's own facts, fitted to a page budget, with every line's provenance.
 
 use crate::ats::ats_score;
+use crate::facts::skill_facts;
+use crate::provenance::{build, Sources};
 use crate::relevance::{first_term_index, job_terms, relevance};
 use domain::{ApplicationId, Job, JobAnalysis, Profile, TailoredResume, TailoredSection};
 
-/// The strategies, in variant order (`v1`, `v2`, `v3`).
-pub const VARIANT_STRATEGIES: [&str; 3] = ["relevance", "skills_first", "concise"];
+/// The strategies' names, in variant order (`v1`, `v2`, `v3`).
+pub const VARIANT_STRATEGIES: [&str; 3] = ["skills_first", "impact_first", "concise"];
 
-/// How many highlights per entry `skills_first` keeps.
-const TOP_HIGHLIGHTS: usize = 3;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Strategy {
-    /// Every entry and highlight, highlights most relevant first; matching skills first.
-    Relevance,
-    /// The most relevant highlights of each entry only; only the skills the job asks for.
+/// How a variant selects and orders the profile's facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// Skills section right after the summary, matching skills first; per role the bullets that
+    /// name the job's terms (up to 4); two pages at most.
     SkillsFirst,
-    /// Only relevant highlights (when an entry has any), no summaries.
+    /// Experience first; per role the bullets with measurable results (numbers) and relevance
+    /// (up to 5); skills after projects; two pages at most.
+    ImpactFirst,
+    /// One page: matching skills (up to 10), two bullets for the two latest roles and one for
+    /// older ones, no role summaries, only relevant projects.
     Concise,
 }
 
-/// Up to `versions` variants (`v1` relevance, `v2` skills_first, `v3` concise; there are three
-/// strategies, so asking for more gives three), each scored with [`ats_score`] and none selected.
+impl Strategy {
+    pub const ALL: [Self; 3] = [Self::SkillsFirst, Self::ImpactFirst, Self::Concise];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::SkillsFirst => VARIANT_STRATEGIES[0],
+            Self::ImpactFirst => VARIANT_STRATEGIES[1],
+            Self::Concise => VARIANT_STRATEGIES[2],
+        }
+    }
+
+    /// The variant id the learning loop uses: stable per strategy.
+    pub fn variant_id(self) -> &'static str {
+        match self {
+            Self::SkillsFirst => "v1",
+            Self::ImpactFirst => "v2",
+            Self::Concise => "v3",
+        }
+    }
+
+    fn sections(self) -> &'static [&'static str] {
+        match self {
+            Self::SkillsFirst => &["summary", "skills", "work", "projects", "education", "certificates"],
+            Self::ImpactFirst => &["summary", "work", "projects", "skills", "education", "certificates"],
+            Self::Concise => &["summary", "skills", "work", "education", "certificates", "projects"],
+        }
+    }
+
+    /// Estimated printed lines the resume may take (about 50 per page).
+    fn line_budget(self) -> usize {
+        match self {
+            Self::Concise => 50,
+            _ => 100,
+        }
+    }
+}
+
+/// Characters per printed line, for the page budget.
+const LINE_CHARS: usize = 95;
+
+/// Up to `versions` variants (`v1` skills_first, `v2` impact_first, `v3` concise; asking for
+/// more gives three), each scored with [`ats_score`] and none selected.
 pub fn generate_variants(
     profile: &Profile,
     job: &Job,
@@ -30,80 +73,46 @@ pub fn generate_variants(
     application_id: ApplicationId,
     versions: usize,
 ) -> Vec<TailoredResume> {
-    [Strategy::Relevance, Strategy::SkillsFirst, Strategy::Concise]
-        .into_iter()
-        .take(versions)
-        .enumerate()
-        .map(|(i, strategy)| {
-            let mut r = tailored(profile, job, analysis, application_id, strategy);
-            r.variant_id = format!("v{}", i + 1);
-            let (score, matched) = ats_score(&r, analysis);
-            r.ats_score = score;
-            r.matched_keywords = matched;
-            r
-        })
-        .collect()
+    Strategy::ALL.into_iter().take(versions).map(|s| variant(profile, job, analysis, application_id, s)).collect()
+}
+
+/// One strategy's variant, scored.
+pub fn variant(
+    profile: &Profile,
+    job: &Job,
+    analysis: &JobAnalysis,
+    application_id: ApplicationId,
+    strategy: Strategy,
+) -> TailoredResume {
+    let mut r = tailored(profile, job, analysis, application_id, strategy);
+    let (score, matched) = ats_score(&r, analysis);
+    r.ats_score = score;
+    r.matched_keywords = matched;
+    r
 }
 
 /// The profile as it is, untailored (variant `template`), for the `fallback_to_template` error
-/// strategy. It has no analysis to score against, so its score is 0 until the caller runs
-/// [`ats_score`](crate::ats_score) with one.
+/// strategy and as the "before" of the ATS report. Its score is 0 until the caller runs
+/// [`ats_score`](crate::ats_score) with an analysis.
 pub fn template_resume(profile: &Profile, job: &Job, application_id: ApplicationId) -> TailoredResume {
-    let b = &profile.resume.basics;
-    TailoredResume {
-        application_id,
-        job_id: job.id,
-        user_id: job.user_id,
-        variant_id: "template".to_owned(),
-        name: b.name.clone().unwrap_or_default(),
-        label: b.label.clone(),
-        email: b.email.clone(),
-        summary: b.summary.clone(),
-        skills: profile_skills(profile),
-        work: profile
-            .resume
-            .work
-            .iter()
-            .map(|w| TailoredSection {
-                organization: w.name.clone().unwrap_or_default(),
-                position: w.position.clone().unwrap_or_default(),
-                start_date: w.start_date.clone(),
-                end_date: w.end_date.clone(),
-                summary: w.summary.clone(),
-                highlights: w.highlights.clone(),
-            })
-            .collect(),
-        ats_score: 0.0,
-        matched_keywords: Vec::new(),
-        selected: false,
-    }
+    let r = &profile.resume;
+    let sources = Sources {
+        work: r.work.iter().enumerate().map(|(i, w)| (i, (0..w.highlights.len()).collect())).collect(),
+        skills: skill_facts(profile).into_iter().map(|s| s.pointer).collect(),
+        projects: r.projects.iter().enumerate().map(|(i, p)| (i, (0..p.highlights.len()).collect())).collect(),
+        education: (0..r.education.len()).collect(),
+        certificates: (0..r.certificates.len()).collect(),
+        summary: true,
+        work_summaries: true,
+    };
+    let sections = ["summary", "work", "projects", "education", "certificates", "skills"];
+    assemble(profile, job, application_id, "template", "template", &sources, &sections)
 }
 
 /// The profile's skills in their original spelling, deduplicated ignoring case: the same set as
-/// [`Profile::skill_words`]. Skill names without keywords are skills themselves and keep their
-/// place; names *with* keywords are category labels ("Languages") and go last.
+/// [`Profile::skill_words`]. Category labels ("Languages") go last.
 pub fn profile_skills(profile: &Profile) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |s: &String| {
-        let key = s.trim().to_lowercase();
-        if !key.is_empty() && !out.iter().any(|o| o.trim().to_lowercase() == key) {
-            out.push(s.clone());
-        }
-    };
-    let mut categories = Vec::new();
-    for skill in &profile.resume.skills {
-        match &skill.name {
-            Some(name) if !skill.keywords.is_empty() => categories.push(name),
-            Some(name) => push(name),
-            None => {}
-        }
-        skill.keywords.iter().for_each(&mut push);
-    }
-    for p in &profile.resume.projects {
-        p.keywords.iter().for_each(&mut push);
-    }
-    categories.into_iter().for_each(&mut push);
-    out
+    skill_facts(profile).into_iter().map(|s| s.text).collect()
 }
 
 fn tailored(
@@ -114,113 +123,198 @@ fn tailored(
     strategy: Strategy,
 ) -> TailoredResume {
     let terms = job_terms(analysis);
-    let mut r = template_resume(profile, job, application_id);
+    let r = &profile.resume;
 
     // Skills: those matching a job term first, in the job's order of importance; stable sorts
     // keep the profile's order among equals.
     let mut skills: Vec<(Option<usize>, String)> =
-        r.skills.drain(..).map(|s| (first_term_index(&s, &terms), s)).collect();
+        skill_facts(profile).into_iter().map(|s| (first_term_index(&s.text, &terms), s.pointer)).collect();
     skills.sort_by_key(|(idx, _)| idx.unwrap_or(usize::MAX));
-    let any_match = skills.iter().any(|(idx, _)| idx.is_some());
-    r.skills = skills
-        .into_iter()
-        .filter(|(idx, _)| strategy != Strategy::SkillsFirst || idx.is_some() || !any_match)
-        .map(|(_, s)| s)
+    if strategy == Strategy::Concise {
+        let matching = skills.iter().filter(|(i, _)| i.is_some()).count();
+        skills.truncate(matching.max(10));
+    }
+
+    let work = r
+        .work
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let mut ranked: Vec<(usize, usize)> = w
+                .highlights
+                .iter()
+                .enumerate()
+                .map(|(j, h)| {
+                    let rel = relevance(h, &terms);
+                    let impact = usize::from(h.chars().any(|c| c.is_ascii_digit()));
+                    let score = match strategy {
+                        Strategy::SkillsFirst => rel * 4 + impact,
+                        Strategy::ImpactFirst => impact * 6 + rel,
+                        Strategy::Concise => rel * 2 + impact,
+                    };
+                    (j, score)
+                })
+                .collect();
+            ranked.sort_by_key(|(_, score)| std::cmp::Reverse(*score));
+            let keep = match strategy {
+                Strategy::SkillsFirst => {
+                    let relevant = ranked.iter().filter(|(j, _)| relevance(&w.highlights[*j], &terms) > 0).count();
+                    relevant.clamp(2, 4)
+                }
+                Strategy::ImpactFirst => 5,
+                Strategy::Concise if i < 2 => 2,
+                Strategy::Concise => 1,
+            };
+            (i, ranked.into_iter().take(keep).map(|(j, _)| j).collect::<Vec<_>>())
+        })
         .collect();
 
-    for section in &mut r.work {
-        let mut scored: Vec<(usize, String)> =
-            section.highlights.drain(..).map(|h| (relevance(&h, &terms), h)).collect();
-        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-        let has_relevant = scored.first().is_some_and(|(score, _)| *score > 0);
-        section.highlights = match strategy {
-            Strategy::Relevance => scored.into_iter().map(|(_, h)| h).collect(),
-            Strategy::SkillsFirst => scored.into_iter().take(TOP_HIGHLIGHTS).map(|(_, h)| h).collect(),
-            Strategy::Concise => {
-                scored.into_iter().filter(|(score, _)| *score > 0 || !has_relevant).map(|(_, h)| h).collect()
-            }
-        };
-        if strategy == Strategy::Concise {
-            section.summary = None;
+    let mut projects: Vec<(usize, usize, Vec<usize>)> = r
+        .projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let text = format!(
+                "{} {} {}",
+                p.name.as_deref().unwrap_or(""),
+                p.description.as_deref().unwrap_or(""),
+                p.keywords.join(" ")
+            );
+            (i, relevance(&text, &terms), (0..p.highlights.len()).collect())
+        })
+        .collect();
+    match strategy {
+        Strategy::SkillsFirst => projects.sort_by_key(|(_, rel, _)| std::cmp::Reverse(*rel)),
+        Strategy::ImpactFirst => {}
+        Strategy::Concise => {
+            projects.retain(|(_, rel, _)| *rel > 0);
+            projects.sort_by_key(|(_, rel, _)| std::cmp::Reverse(*rel));
+            projects.truncate(2);
+            projects.iter_mut().for_each(|(_, _, h)| h.truncate(1));
         }
     }
-    if strategy == Strategy::Concise {
-        r.summary = None;
-    }
-    r
+
+    let mut sources = Sources {
+        work,
+        skills: skills.into_iter().map(|(_, p)| p).collect(),
+        projects: projects.into_iter().map(|(i, _, h)| (i, h)).collect(),
+        education: (0..r.education.len()).collect(),
+        certificates: (0..r.certificates.len()).collect(),
+        summary: true,
+        work_summaries: strategy != Strategy::Concise,
+    };
+    fit_budget(profile, &mut sources, strategy.line_budget());
+    assemble(profile, job, application_id, strategy.variant_id(), strategy.name(), &sources, strategy.sections())
 }
 
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
-    use super::*;
-    use crate::test_support::{analysis, job, sample_profile};
-
-    #[test]
-    fn three_variants_in_order() {
-        let p = sample_profile();
-        let j = job("Senior Backend Engineer", "We need Kafka, Kubernetes and Go.");
-        let a = analysis(&["kafka", "kubernetes", "go"], &["ledger"]);
-        let app = "00000000-0000-7000-8000-0000000000aa".parse().unwrap();
-        let v = generate_variants(&p, &j, &a, app, 5);
-        let ids: Vec<_> = v.iter().map(|r| r.variant_id.as_str()).collect();
-        assert_eq!(ids, ["v1", "v2", "v3"]);
-        assert!(v.iter().all(|r| !r.selected && r.application_id == app && r.job_id == j.id));
-        assert_eq!(generate_variants(&p, &j, &a, app, 1).len(), 1);
-        assert!(generate_variants(&p, &j, &a, app, 0).is_empty());
-    }
-
-    #[test]
-    fn relevance_orders_highlights_and_skills() {
-        let p = sample_profile();
-        let a = analysis(&["kafka", "kubernetes"], &[]);
-        let v =
-            generate_variants(&p, &job("Platform Engineer", ""), &a, ApplicationId::from_uuid(Default::default()), 3);
-        let v1 = &v[0];
-        assert_eq!(v1.summary, p.resume.basics.summary);
-        assert_eq!(v1.work.len(), p.resume.work.len());
-        let first = &v1.work[0].highlights;
-        assert!(first[0].contains("Kubernetes") || first[0].contains("Kafka"), "{first:?}");
-        assert_eq!(first.len(), p.resume.work[0].highlights.len());
-        assert_eq!(&v1.skills[..2], ["Kafka", "Kubernetes"]);
-        assert_eq!(v1.skills.len(), profile_skills(&p).len());
-
-        let v2 = &v[1];
-        assert_eq!(v2.skills, ["Kafka", "Kubernetes"]);
-        assert!(v2.work.iter().all(|w| w.highlights.len() <= TOP_HIGHLIGHTS));
-
-        let v3 = &v[2];
-        assert_eq!(v3.summary, None);
-        assert!(v3.work.iter().all(|w| w.summary.is_none()));
-        // The first job has relevant highlights: only those stay.
-        assert!(v3.work[0].highlights.iter().all(|h| h.contains("Kafka") || h.contains("Kubernetes")));
-        // The last job has none: it keeps all of them, in profile order.
-        assert_eq!(v3.work[2].highlights, p.resume.work[2].highlights);
-    }
-
-    #[test]
-    fn skills_keep_profile_spelling_and_cover_skill_words() {
-        let p = sample_profile();
-        let skills = profile_skills(&p);
-        let lower: Vec<String> = skills.iter().map(|s| s.to_lowercase()).collect();
-        let mut words = p.skill_words();
-        let mut got = lower.clone();
-        words.sort();
-        got.sort();
-        assert_eq!(got, words);
-        assert!(skills.contains(&"PostgreSQL".to_owned()));
-        assert_eq!(skills.last().map(String::as_str), Some("Practices"), "category labels go last");
-    }
-
-    #[test]
-    fn template_is_the_profile_as_is() {
-        let p = sample_profile();
-        let t = template_resume(&p, &job("Anything", ""), ApplicationId::from_uuid(Default::default()));
-        assert_eq!(t.variant_id, "template");
-        assert_eq!(t.summary, p.resume.basics.summary);
-        for (s, w) in t.work.iter().zip(&p.resume.work) {
-            assert_eq!(s.highlights, w.highlights);
-            assert_eq!(Some(&s.organization), w.name.as_ref());
+/// Drops the lowest-ranked bullet of the role with the most bullets (the oldest on ties) until
+/// the estimated length fits the budget or every role is down to one bullet.
+fn fit_budget(profile: &Profile, sources: &mut Sources, budget: usize) {
+    let lines = |t: &str| t.chars().count().div_ceil(LINE_CHARS).max(1);
+    let r = &profile.resume;
+    loop {
+        let mut total = 4 + r.basics.summary.as_deref().map_or(0, |s| lines(s) + 1);
+        let skill_chars: usize = sources.skills.len() * 12;
+        total += 2 + skill_chars.div_ceil(LINE_CHARS);
+        for (i, hs) in &sources.work {
+            let w = &r.work[*i];
+            total += 2;
+            if sources.work_summaries {
+                total += w.summary.as_deref().map_or(0, lines);
+            }
+            total += hs.iter().map(|j| lines(&w.highlights[*j])).sum::<usize>();
+        }
+        for (i, hs) in &sources.projects {
+            let p = &r.projects[*i];
+            total += 1 + p.description.as_deref().map_or(0, lines);
+            total += hs.iter().map(|j| lines(&p.highlights[*j])).sum::<usize>();
+        }
+        total += 2 * r.education.len() + r.certificates.len();
+        if total <= budget {
+            return;
+        }
+        let longest = sources.work.iter_mut().rev().filter(|(_, hs)| hs.len() > 1).max_by_key(|(_, hs)| hs.len());
+        match longest {
+            Some((_, hs)) => {
+                hs.pop();
+            }
+            None => return,
         }
     }
+}
+
+/// Builds the resume for a selection, with its provenance.
+fn assemble(
+    profile: &Profile,
+    job: &Job,
+    application_id: ApplicationId,
+    variant_id: &str,
+    strategy: &str,
+    sources: &Sources,
+    sections: &[&str],
+) -> TailoredResume {
+    let r = &profile.resume;
+    let b = &r.basics;
+    let skills = skill_facts(profile);
+    let skill_text = |ptr: &String| skills.iter().find(|s| &s.pointer == ptr).map(|s| s.text.clone());
+    let mut resume = TailoredResume {
+        application_id,
+        job_id: job.id,
+        user_id: job.user_id,
+        variant_id: variant_id.to_owned(),
+        name: b.name.clone().unwrap_or_default(),
+        label: b.label.clone(),
+        email: b.email.clone(),
+        summary: if sources.summary { b.summary.clone() } else { None },
+        skills: sources.skills.iter().filter_map(skill_text).collect(),
+        work: sources
+            .work
+            .iter()
+            .map(|(i, hs)| {
+                let w = &r.work[*i];
+                TailoredSection {
+                    organization: w.name.clone().unwrap_or_default(),
+                    position: w.position.clone().unwrap_or_default(),
+                    start_date: w.start_date.clone(),
+                    end_date: w.end_date.clone(),
+                    summary: if sources.work_summaries { w.summary.clone() } else { None },
+                    highlights: hs.iter().map(|j| w.highlights[*j].clone()).collect(),
+                }
+            })
+            .collect(),
+        ats_score: 0.0,
+        matched_keywords: Vec::new(),
+        selected: false,
+        strategy: strategy.to_owned(),
+        sections: Vec::new(),
+        education: sources.education.iter().map(|i| r.education[*i].clone()).collect(),
+        certificates: sources.certificates.iter().map(|i| r.certificates[*i].clone()).collect(),
+        projects: sources
+            .projects
+            .iter()
+            .map(|(i, hs)| {
+                let mut p = r.projects[*i].clone();
+                p.highlights = hs.iter().map(|j| r.projects[*i].highlights[*j].clone()).collect();
+                p
+            })
+            .collect(),
+        provenance: Vec::new(),
+        ats_report: None,
+        guard: Default::default(),
+    };
+    resume.sections = sections
+        .iter()
+        .filter(|s| match **s {
+            "summary" => resume.summary.as_deref().is_some_and(|s| !s.trim().is_empty()),
+            "skills" => !resume.skills.is_empty(),
+            "work" => !resume.work.is_empty(),
+            "projects" => !resume.projects.is_empty(),
+            "education" => !resume.education.is_empty(),
+            "certificates" => !resume.certificates.is_empty(),
+            _ => false,
+        })
+        .map(|s| (*s).to_owned())
+        .collect();
+    resume.provenance = build(&resume, sources, profile);
+    resume
 }
