@@ -60,6 +60,25 @@ const CLAIM_PHRASES: &[&str] = &[
     "understanding of",
 ];
 
+/// Modest verbs: a rewrite of a line that has one must keep one (dropping "helped" from "helped
+/// reduce latency" claims the whole result).
+const MODEST_VERBS: &[&str] = &[
+    "contributed",
+    "contribute",
+    "contributing",
+    "helped",
+    "help",
+    "helping",
+    "assisted",
+    "assisting",
+    "supported",
+    "supporting",
+    "participated",
+    "participating",
+    "co-authored",
+    "co-developed",
+];
+
 const NUMBER_WORDS: &[(&str, &str)] = &[
     ("one", "1"),
     ("two", "2"),
@@ -90,6 +109,9 @@ const NUMBER_WORDS: &[(&str, &str)] = &[
     ("decades", "10"),
     ("double", "2"),
     ("doubled", "2"),
+    ("doubling", "2"),
+    ("tripling", "3"),
+    ("halving", "50"),
     ("twice", "2"),
     ("triple", "3"),
     ("tripled", "3"),
@@ -119,11 +141,13 @@ fn check(resume: &TailoredResume, profile: &Profile) -> Vec<TruthError> {
     let provenance: HashMap<&str, &[String]> =
         resume.provenance.iter().map(|p| (p.path.as_str(), p.sources.as_slice())).collect();
     let corpus = corpus(profile);
+    let mut kept_sources: Vec<&str> = Vec::new();
     for (path, text) in leaves(&doc) {
         let Some(sources) = provenance.get(path.as_str()) else {
             errors.push(err(&path, format!("untraceable: {text:?} has no source in the profile")));
             continue;
         };
+        kept_sources.extend(sources.iter().map(String::as_str));
         let source_texts: Vec<String> = sources.iter().filter_map(|s| resolve(profile, s)).collect();
         if source_texts.len() != sources.len() || source_texts.is_empty() {
             errors.push(err(&path, format!("its source {sources:?} is not in the profile")));
@@ -155,7 +179,7 @@ fn check(resume: &TailoredResume, profile: &Profile) -> Vec<TruthError> {
     for (section, count) in [("work", profile.resume.work.len()), ("education", profile.resume.education.len())] {
         for i in 0..count {
             let prefix = format!("/{section}/{i}/");
-            let kept = resume.provenance.iter().any(|p| p.sources.iter().any(|s| s.starts_with(&prefix)));
+            let kept = kept_sources.iter().any(|s| s.starts_with(&prefix));
             let non_empty = profile_doc.pointer(&format!("/{section}/{i}")).is_some();
             if non_empty && !kept {
                 errors.push(err(&format!("/{section}"), format!("entry {prefix} of the profile dropped")));
@@ -200,6 +224,11 @@ pub(crate) fn line_reasons(text: &str, sources: &[String], corpus: &str) -> Vec<
             }
         }
     }
+    if let Some(modest) = MODEST_VERBS.iter().find(|w| contains_word_lower(&source_lower, w)) {
+        if !MODEST_VERBS.iter().any(|w| contains_word_lower(&lower, w)) {
+            out.push(format!("inflated scope: the profile says {modest:?} and the rewrite drops it"));
+        }
+    }
     for phrase in CLAIM_PHRASES {
         let Some(at) = lower.find(phrase) else { continue };
         let claimed: String = lower[at + phrase.len()..]
@@ -219,8 +248,14 @@ pub(crate) fn line_reasons(text: &str, sources: &[String], corpus: &str) -> Vec<
             out.push(format!("untraceable term {term:?} not in the profile"));
         }
     }
-    for skill in dictionary_skills(text) {
-        if !in_corpus(corpus, &skill) && !out.iter().any(|r| r.to_lowercase().contains(&skill)) {
+    let profile_skills: Vec<&str> = corpus.lines().filter_map(ai::normalize_skill).collect();
+    let source_skills = dictionary_skills(&sources.join("\n"));
+    for skill in dictionary_skills(text).into_iter().filter(|s| !source_skills.contains(s)) {
+        let canonical = ai::normalize_skill(&skill).unwrap_or(skill.as_str()).to_lowercase();
+        let known = in_corpus(corpus, &skill.to_lowercase())
+            || in_corpus(corpus, &canonical)
+            || profile_skills.iter().any(|p| p.to_lowercase() == canonical);
+        if !known && !out.iter().any(|r| r.to_lowercase().contains(&canonical)) {
             out.push(format!("skill {skill:?} not in the profile"));
         }
     }
@@ -284,7 +319,8 @@ fn name_like_terms(text: &str) -> Vec<String> {
     out
 }
 
-/// The skills dictionary's names found in a line (the offline analyzer's taxonomy).
+/// The taxonomy's skills named in a line (the offline analyzer reads them, synonyms included:
+/// "k8s" is Kubernetes).
 fn dictionary_skills(text: &str) -> Vec<String> {
     let job = crate::job_for_text("", text);
     ai::HeuristicAnalyzer.analyze(&job).skills
