@@ -45,9 +45,13 @@ pub struct AgentCtx {
     pub ai: llm::client::AiClient,
 }
 
-/// An AI client with only the offline provider: no keys, no network.
-pub fn offline_ai() -> llm::client::AiClient {
-    llm::client::AiClient::new(vec![Arc::new(llm::providers::OfflineProvider::new())], llm::client::AiConfig::default())
+/// An AI client with only the offline provider (no keys, no network), reporting to `metrics`.
+pub fn offline_ai(metrics: llm::observe::AiMetrics) -> llm::client::AiClient {
+    llm::client::AiClient::with_sinks(
+        vec![Arc::new(llm::providers::OfflineProvider::new())],
+        llm::client::AiConfig::default(),
+        llm::AiSinks { metrics, ..llm::AiSinks::default() },
+    )
 }
 
 impl AgentCtx {

@@ -7,6 +7,7 @@
 //! the event is delivered.
 
 pub mod agent;
+pub mod ai;
 pub mod agents;
 pub mod api;
 pub mod clock;

@@ -48,6 +48,7 @@ pub struct Metrics {
     discovery: Family<DiscoveryLabels, Counter>,
     http_seconds: HistogramFamily<HttpLabels>,
     latencies: Mutex<BTreeMap<String, Vec<f64>>>,
+    ai: llm::observe::AiMetrics,
 }
 
 /// Samples kept per step for percentiles (enough for a benchmark run; older ones are dropped).
@@ -70,6 +71,8 @@ impl Default for Metrics {
             discovery.clone(),
         );
         registry.register("http_request_duration_seconds", "HTTP request latency", http_seconds.clone());
+        let ai = llm::observe::AiMetrics::default();
+        ai.register(&mut registry);
         Self {
             registry,
             processed,
@@ -78,11 +81,17 @@ impl Default for Metrics {
             discovery,
             http_seconds,
             latencies: Mutex::new(BTreeMap::new()),
+            ai,
         }
     }
 }
 
 impl Metrics {
+    /// The AI layer's metrics, registered in this registry (give them to the cell's AI client).
+    pub fn ai(&self) -> &llm::observe::AiMetrics {
+        &self.ai
+    }
+
     /// Counts one handled event (`applied`, `duplicate`, `retried`, `exhausted`).
     pub fn processed(&self, consumer: &str, result: &str) {
         self.processed.get_or_create(&ConsumerLabels { consumer: consumer.into(), result: result.into() }).inc();

@@ -7,7 +7,7 @@ use clap::{Subcommand, ValueEnum};
 use llm::budget::Plan;
 use llm::cache::{evaluate_cache, parse_cache_corpus, CACHE_LABELLED};
 use llm::providers::tasks::{analyze_job_schema, ANALYZE_JOB};
-use llm::{AiClient, AiConfig, LlmRequest, LlmResponse, Provider, Tier, Usage};
+use llm::{AiClient, AiConfig, LlmRequest, Provider, Tier};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -20,6 +20,14 @@ pub enum AiCommand {
         #[arg(long)]
         task: String,
         file: PathBuf,
+        #[arg(long, value_enum, default_value_t = AskFormat::Text)]
+        format: AskFormat,
+    },
+    /// Show a day's AI spend per user, cell, provider and model against the budgets.
+    Spend {
+        /// The UTC day (YYYY-MM-DD) [default: today]
+        #[arg(long, value_name = "DATE")]
+        date: Option<chrono::NaiveDate>,
         #[arg(long, value_enum, default_value_t = AskFormat::Text)]
         format: AskFormat,
     },
@@ -52,8 +60,14 @@ pub fn task_request(task: &str, input: String, user: &str) -> Result<LlmRequest>
     })
 }
 
-pub async fn run(cmd: AiCommand) -> Result<()> {
-    let AiCommand::Ask { task, file, format } = cmd;
+pub async fn run(env: &crate::runtime::Env, cmd: AiCommand) -> Result<()> {
+    match cmd {
+        AiCommand::Ask { task, file, format } => ask(task, file, format).await,
+        AiCommand::Spend { date, format } => crate::ai_spend::run(env, date, format == AskFormat::Json).await,
+    }
+}
+
+async fn ask(task: String, file: PathBuf, format: AskFormat) -> Result<()> {
     let input = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
     if input.len() > 1 << 20 {
         bail!("{} is larger than 1 MiB", file.display());
@@ -81,26 +95,38 @@ pub async fn run(cmd: AiCommand) -> Result<()> {
     }
 }
 
-/// Answers instantly with a fixed valid analysis: isolates the client's own overhead.
-struct InstantProvider(serde_json::Value);
-
-#[async_trait::async_trait]
-impl Provider for InstantProvider {
-    fn name(&self) -> &str {
-        "bench"
-    }
-    fn model(&self, _tier: Tier) -> &str {
-        "instant"
-    }
-    async fn complete(&self, _req: &LlmRequest) -> Result<LlmResponse, llm::LlmError> {
-        Ok(LlmResponse {
-            provider: "bench".into(),
-            model: "instant".into(),
-            text: self.0.to_string(),
-            output: Some(self.0.clone()),
-            usage: Usage { input_tokens: 500, output_tokens: 100 },
-        })
-    }
+/// A loopback upstream speaking OpenAI's Chat Completions wire format that answers every call
+/// at once with `answer` as the structured output.
+async fn mock_upstream(answer: &serde_json::Value) -> Result<(String, tokio::task::JoinHandle<()>)> {
+    use axum::routing::post;
+    let body = serde_json::json!({
+        "id": "chatcmpl-bench",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "gpt-4o-mini",
+        "choices": [{
+            "index": 0,
+            "message": { "role": "assistant", "content": answer.to_string() },
+            "finish_reason": "stop"
+        }],
+        "usage": { "prompt_tokens": 500, "completion_tokens": 100, "total_tokens": 600 }
+    })
+    .to_string();
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        post(move || {
+            let body = body.clone();
+            async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("cannot bind a loopback port")?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::warn!(error = %e, "bench upstream stopped");
+        }
+    });
+    Ok((format!("http://{addr}/v1"), server))
 }
 
 fn pct(v: &mut [f64], q: f64) -> f64 {
@@ -113,20 +139,46 @@ fn pct(v: &mut [f64], q: f64) -> f64 {
 
 pub async fn bench(corpus: Option<&Path>, calls: usize) -> Result<()> {
     let answer = llm::providers::tasks::analyze_job_output(&ai::HeuristicAnalyzer.analyze(&sample_job()));
-    let providers: Vec<Arc<dyn Provider>> = vec![Arc::new(InstantProvider(answer))];
+    let (base_url, server) = mock_upstream(&answer).await?;
+    let openai = llm::providers::OpenAiProvider::new(llm::providers::OpenAiConfig {
+        base_url: base_url.clone(),
+        api_key: Some("bench".into()),
+        ..Default::default()
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let providers: Vec<Arc<dyn Provider>> = vec![Arc::new(openai)];
     let client = AiClient::new(providers, AiConfig::default());
+    let direct = reqwest::Client::new();
     let feed = discovery::offline_feed()?;
     let payer = llm::client::payer("bench", "cell-bench", Plan::Enterprise);
-    // Client overhead: distinct inputs, so every call misses the cache and goes through
-    // single-flight, the budget reservation, the chain, schema validation and the cache fill.
+    // The client's own overhead: each call (distinct input, so a cache miss through single
+    // flight, the budget reservation, the chain, the OpenAI wire format, schema validation and
+    // the cache fill) minus a bare HTTP round trip to the same upstream with the same body.
     let mut overhead = Vec::with_capacity(calls);
-    for i in 0..calls {
+    let mut upstream = Vec::with_capacity(calls);
+    for i in 0..calls.max(1) + 50 {
         let p = &feed[i % feed.len()];
         let req = task_request(ANALYZE_JOB, format!("{} #{i}\n{}", p.title, p.description), "bench")?;
+        let body = serde_json::json!({
+            "model": "gpt-4o-mini",
+            "messages": [{ "role": "system", "content": req.system }, { "role": "user", "content": req.input }],
+            "max_tokens": req.max_tokens,
+            "response_format": { "type": "json_schema", "json_schema": { "name": "analyze_job", "strict": true, "schema": req.schema } },
+        });
+        let t = Instant::now();
+        let raw = direct.post(format!("{base_url}/chat/completions")).bearer_auth("bench").json(&body).send().await?;
+        let _: serde_json::Value = raw.json().await?;
+        let bare = t.elapsed().as_secs_f64() * 1e6;
         let t = Instant::now();
         client.run(&req, &payer).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        overhead.push(t.elapsed().as_secs_f64() * 1e6);
+        let full = t.elapsed().as_secs_f64() * 1e6;
+        if i >= 50 {
+            // The first 50 warm up connections and caches.
+            overhead.push((full - bare).max(0.0));
+            upstream.push(bare);
+        }
     }
+    server.abort();
     // Cache lookups against the filled cache.
     let mut lookups = Vec::with_capacity(calls);
     for i in 0..calls {
@@ -151,6 +203,8 @@ pub async fn bench(corpus: Option<&Path>, calls: usize) -> Result<()> {
             "calls": calls,
             "overhead_p50_us": pct(&mut overhead.clone(), 0.50),
             "overhead_p99_us": pct(&mut overhead, 0.99),
+            "upstream": "loopback mock (OpenAI chat completions)",
+            "upstream_round_trip_p50_us": pct(&mut upstream, 0.50),
             "cache_entries": client.cache().len(),
             "cache_lookup_p50_us": pct(&mut lookups.clone(), 0.50),
             "cache_lookup_p99_us": pct(&mut lookups, 0.99),

@@ -99,7 +99,7 @@ async fn pipeline(env: &Env, applications: usize, users: usize) -> Result<()> {
     cfg.sandbox.no_response_window_secs = 0.0;
     cfg.time_compression = 1000;
     cfg.poll_interval_ms = 5;
-    let cell = bench_env.cell(store.clone(), cfg);
+    let (cell, _ai_tasks) = bench_env.cell(store.clone(), cfg).await?;
     let engine = cell.start().await?;
     let started = Instant::now();
     let discover = batches.iter().map(|(user, postings)| {

@@ -175,7 +175,7 @@ pub async fn events(env: &Env, cmd: EventsCommand) -> Result<()> {
                 Some(e) => Some(resolve_user(&store, Some(&e)).await?.id),
                 None => None,
             };
-            let cell = env.cell(store, env.config.cell.clone());
+            let (cell, _ai_tasks) = env.cell(store, env.config.cell.clone()).await?;
             let report = cell.replay(user_id).await?;
             let fired = cell.fire_due_timers().await?;
             println!("{}", serde_json::json!({ "replay": report, "timers_fired": fired }));
@@ -203,7 +203,7 @@ pub async fn open_workflows(store: &DynStore, users: &[User]) -> Result<u64> {
 
 pub async fn serve(env: &Env, listen: Option<String>, no_engine: bool) -> Result<()> {
     let store = env.store().await?;
-    let cell = env.cell(store.clone(), env.config.cell.clone());
+    let (cell, _ai_tasks) = env.cell(store.clone(), env.config.cell.clone()).await?;
     let engine = if no_engine { None } else { Some(cell.start().await?) };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let discovery = if no_engine {
@@ -234,7 +234,7 @@ async fn shutdown_signal() {
 
 pub async fn run_engine(env: &Env, until_idle: bool) -> Result<()> {
     let store = env.store().await?;
-    let cell = env.cell(store.clone(), env.config.cell.clone());
+    let (cell, _ai_tasks) = env.cell(store.clone(), env.config.cell.clone()).await?;
     let engine = cell.start().await?;
     let users = store.list_users().await?;
     let feed = discovery::offline_feed()?;

@@ -55,6 +55,41 @@ impl Default for DiscoveryConfig {
     }
 }
 
+/// The AI layer: budgets, plan, prices and where spend alerts go. Providers come from the
+/// conventional environment variables (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `OLLAMA_HOST`, ...).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AiSettings {
+    /// The plan every user of this cell is on: `free`, `pro` or `enterprise`.
+    pub plan: llm::budget::Plan,
+    /// Daily call limits and USD caps per plan, the cell's daily cap and the alert thresholds.
+    pub budget: llm::budget::BudgetConfig,
+    /// Overlays the built-in price table: `{prices = {openai = {"gpt-4o-mini" = {input_per_mtok
+    /// = 0.15, output_per_mtok = 0.6}}}, free_providers = [...], fallback = {...}}`.
+    pub pricing: serde_json::Value,
+    /// Spend alerts are POSTed here as JSON, if set.
+    pub alert_webhook: Option<String>,
+}
+
+impl Default for AiSettings {
+    fn default() -> Self {
+        Self {
+            plan: llm::budget::Plan::Pro,
+            budget: llm::budget::BudgetConfig::default(),
+            pricing: serde_json::Value::Object(serde_json::Map::new()),
+            alert_webhook: None,
+        }
+    }
+}
+
+impl AiSettings {
+    /// The client configuration these settings describe.
+    pub fn ai_config(&self) -> Result<llm::AiConfig> {
+        let prices = serde_json::from_value(self.pricing.clone()).context("invalid configuration: ai.pricing")?;
+        Ok(llm::AiConfig { budget: self.budget.clone(), prices, ..llm::AiConfig::default() })
+    }
+}
+
 /// Everything the binary can be configured with.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -68,6 +103,7 @@ pub struct Config {
     pub cell: CellConfig,
     pub demo: DemoConfig,
     pub discovery: DiscoveryConfig,
+    pub ai: AiSettings,
 }
 
 impl Default for Config {
@@ -79,6 +115,7 @@ impl Default for Config {
             cell: CellConfig::default(),
             demo: DemoConfig::default(),
             discovery: DiscoveryConfig::default(),
+            ai: AiSettings::default(),
         }
     }
 }
@@ -101,6 +138,7 @@ impl Config {
         let config: Config =
             fig.extract().with_context(|| format!("invalid configuration (file {})", file.display()))?;
         config.cell.validate().map_err(anyhow::Error::msg).context("invalid configuration")?;
+        config.ai.ai_config()?;
         if !matches!(config.log_format.as_str(), "json" | "pretty") {
             anyhow::bail!("invalid configuration: log_format must be `json` or `pretty`, got {:?}", config.log_format);
         }
@@ -116,6 +154,7 @@ impl Config {
     pub fn redacted(&self) -> Self {
         let mut c = self.clone();
         c.database_url = c.database_url.map(|u| redact_url(&u));
+        c.ai.alert_webhook = c.ai.alert_webhook.map(|u| redact_url(&u));
         c
     }
 }

@@ -38,7 +38,7 @@ pub async fn run(env: &Env, jobs: Option<usize>) -> Result<()> {
     cfg.time_compression = env.config.demo.time_compression;
     cfg.sandbox.response_delay_secs = env.config.demo.response_delay_secs;
     cfg.sandbox.no_response_window_secs = env.config.demo.no_response_window_secs;
-    let cell = env.cell(store.clone(), cfg);
+    let (cell, _ai_tasks) = env.cell(store.clone(), cfg).await?;
     let engine = cell.start().await?;
 
     let mut feed = discovery::offline_feed()?;

@@ -139,7 +139,7 @@ pub async fn discover(env: &Env, args: DiscoverArgs) -> Result<()> {
     if let Ok(style) = ProgressStyle::with_template("{spinner} fetching {msg:<40} [{bar:30}] {pos}/{len}") {
         pb.set_style(style.progress_chars("=> "));
     }
-    let cell = env.cell(store.clone(), env.config.cell.clone());
+    let (cell, _ai_tasks) = env.cell(store.clone(), env.config.cell.clone()).await?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.format == Format::Table {

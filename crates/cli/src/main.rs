@@ -2,6 +2,7 @@
 //! store and bus the configuration names, and wires the cell.
 
 mod ai;
+mod ai_spend;
 mod bench;
 mod bench_discovery;
 mod commands;
@@ -126,9 +127,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Discover(a) => discover::discover(&env, a).await,
         Command::Run { until_idle } => commands::run_engine(&env, until_idle).await,
         Command::Bench(c) => bench::run(&env, c).await,
-        Command::Ai(c) => ai::run(c).await,
+        Command::Ai(c) => ai::run(&env, c).await,
         Command::Tailor(a) => tailor_cmd::run(&env, a).await,
-        Command::Render(a) => render_cmd::run(a),
+        Command::Render(a) => render_cmd::run(&env, a),
         Command::Templates(c) => render_cmd::templates(c),
         Command::Config => {
             let text = toml_of(&env.config.redacted())?;

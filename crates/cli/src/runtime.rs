@@ -33,10 +33,26 @@ impl Env {
         Ok(store)
     }
 
-    /// A cell over `store` with the in-process bus.
-    pub fn cell(&self, store: DynStore, cell_config: cell::CellConfig) -> cell::Cell {
+    /// A cell over `store` with the in-process bus and the AI layer: the providers the
+    /// environment configures (none: offline), spend persisted in the store and restored from
+    /// it, alerts logged, counted and sent to the webhook. Keep the returned tasks running.
+    pub async fn cell(
+        &self,
+        store: DynStore,
+        cell_config: cell::CellConfig,
+    ) -> Result<(cell::Cell, Vec<tokio::task::JoinHandle<()>>)> {
         let bus: Arc<dyn bus::EventBus> = Arc::new(bus::InProcessBus::default());
-        cell::Cell::standard(store, bus, cell_config)
+        let cell_id = domain::CellId::new(cell_config.cell_id.clone());
+        let cell = cell::Cell::standard(store.clone(), bus, cell_config);
+        let setup = cell::ai::AiSetup {
+            providers: llm::providers::chain_from_env(),
+            config: self.config.ai.ai_config()?,
+            plan: self.config.ai.plan,
+            alert_webhook: self.config.ai.alert_webhook.clone(),
+        };
+        let wired =
+            cell::ai::wire(store, cell_id, &cell.metrics(), setup).await.context("cannot set up the AI layer")?;
+        Ok((cell.with_ai(wired.client), wired.tasks))
     }
 }
 

@@ -2,7 +2,7 @@
 //! `workflow.failed` and `job.closed`). Their JSON Schemas live in `docs/events/`; tests check emitted events
 //! against them.
 
-use crate::analysis::Seniority;
+use crate::analysis::{MatchScore, Seniority};
 use crate::application::Outcome;
 use crate::ids::{ApplicationId, CellId, CorrelationId, EventId, JobId, UserId};
 use crate::job::WorkplaceType;
@@ -33,11 +33,13 @@ pub enum EventType {
     WorkflowFailed,
     #[serde(rename = "job.closed")]
     JobClosed,
+    #[serde(rename = "ai.spend_alert")]
+    SpendAlert,
 }
 
 impl EventType {
     /// In causal order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::JobDiscovered,
         Self::JobAnalyzed,
         Self::ResumeGenerated,
@@ -46,6 +48,7 @@ impl EventType {
         Self::WorkflowCompleted,
         Self::WorkflowFailed,
         Self::JobClosed,
+        Self::SpendAlert,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +61,7 @@ impl EventType {
             Self::WorkflowCompleted => "workflow.completed",
             Self::WorkflowFailed => "workflow.failed",
             Self::JobClosed => "job.closed",
+            Self::SpendAlert => "ai.spend_alert",
         }
     }
 
@@ -89,6 +93,8 @@ pub enum EventError {
     UnsupportedVersion { found: u32 },
     #[error("malformed event at `{path}`: {message}")]
     Malformed { path: String, message: String },
+    #[error("a `{0}` event names no job or application")]
+    NoSubject(EventType),
 }
 
 /// One event: who, what, when, and what caused it.
@@ -167,10 +173,10 @@ impl EventEnvelope {
         EventPayload::from_value(self.event_type, &self.payload)
     }
 
-    /// The job and application every payload names.
+    /// The job and application a workflow event names (`ai.spend_alert` names none: an error).
     pub fn subject(&self) -> Result<(JobId, ApplicationId), EventError> {
         let p = self.typed_payload()?;
-        Ok((p.job_id(), p.application_id()))
+        p.job_id().zip(p.application_id()).ok_or(EventError::NoSubject(self.event_type))
     }
 }
 
@@ -203,6 +209,17 @@ pub struct JobAnalyzed {
     pub workplace: WorkplaceType,
     /// Set when an error strategy supplied the result (`use_cached_similar`).
     pub strategy: Option<String>,
+    /// The skills the posting requires (canonical taxonomy names).
+    #[serde(default)]
+    pub required_skills: Vec<String>,
+    /// How well the user's profile fits the job, with its explanation; `None` when the user
+    /// has no profile yet.
+    #[serde(default)]
+    pub match_score: Option<MatchScore>,
+    /// The score was under the user's `min_match_score`: the workflow stops here (the
+    /// application is withdrawn and nothing is generated).
+    #[serde(default)]
+    pub below_threshold: bool,
 }
 
 /// One generated variant, as summarized in `resume.generated`.
@@ -211,6 +228,15 @@ pub struct JobAnalyzed {
 pub struct VariantSummary {
     pub variant_id: String,
     pub ats_score: f64,
+    /// The strategy behind it: `skills_first`, `impact_first`, `concise` or `template`.
+    #[serde(default)]
+    pub strategy: String,
+    /// The provider whose rewrite the truth guard accepted; `None` for verbatim text.
+    #[serde(default)]
+    pub rewritten_by: Option<String>,
+    /// Why the truth guard rejected the AI rewrite (the verbatim variant was used instead).
+    #[serde(default)]
+    pub rejected_reasons: Vec<String>,
 }
 
 /// `resume.generated`: variants written and one selected by the optimizer.
@@ -286,6 +312,23 @@ pub struct JobClosed {
     pub withdrawn: bool,
 }
 
+/// `ai.spend_alert`: AI spend crossed a configured fraction of a daily cap. Not part of a
+/// workflow; the envelope's user is the one whose call crossed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpendAlert {
+    /// `user` or `cell`.
+    pub scope: String,
+    /// The user's or the cell's id.
+    pub id: String,
+    /// The fraction of the cap crossed (0.8 = 80 %).
+    pub threshold: f64,
+    pub spent_usd: f64,
+    pub cap_usd: f64,
+    /// The UTC day the spend counts against (`YYYY-MM-DD`).
+    pub date: String,
+}
+
 /// The typed payload of an event.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventPayload {
@@ -297,10 +340,13 @@ pub enum EventPayload {
     WorkflowCompleted(WorkflowCompleted),
     WorkflowFailed(WorkflowFailed),
     JobClosed(JobClosed),
+    SpendAlert(SpendAlert),
 }
 
+/// Applies `$e` to the workflow payloads (all of which name a job and an application); `$other`
+/// is the value for the rest.
 macro_rules! payload_dispatch {
-    ($self:ident, $p:ident => $e:expr) => {
+    ($self:ident, $p:ident => $e:expr, $other:expr) => {
         match $self {
             EventPayload::JobDiscovered($p) => $e,
             EventPayload::JobAnalyzed($p) => $e,
@@ -310,6 +356,7 @@ macro_rules! payload_dispatch {
             EventPayload::WorkflowCompleted($p) => $e,
             EventPayload::WorkflowFailed($p) => $e,
             EventPayload::JobClosed($p) => $e,
+            EventPayload::SpendAlert(_) => $other,
         }
     };
 }
@@ -325,20 +372,26 @@ impl EventPayload {
             Self::WorkflowCompleted(_) => EventType::WorkflowCompleted,
             Self::WorkflowFailed(_) => EventType::WorkflowFailed,
             Self::JobClosed(_) => EventType::JobClosed,
+            Self::SpendAlert(_) => EventType::SpendAlert,
         }
     }
 
-    pub fn job_id(&self) -> JobId {
-        payload_dispatch!(self, p => p.job_id)
+    pub fn job_id(&self) -> Option<JobId> {
+        payload_dispatch!(self, p => Some(p.job_id), None)
     }
 
-    pub fn application_id(&self) -> ApplicationId {
-        payload_dispatch!(self, p => p.application_id)
+    pub fn application_id(&self) -> Option<ApplicationId> {
+        payload_dispatch!(self, p => Some(p.application_id), None)
     }
 
     pub fn to_value(&self) -> serde_json::Value {
         // Serializing these plain structs cannot fail (no maps with non-string keys).
-        payload_dispatch!(self, p => serde_json::to_value(p).unwrap_or(serde_json::Value::Null))
+        match self {
+            Self::SpendAlert(p) => serde_json::to_value(p).unwrap_or(serde_json::Value::Null),
+            other => {
+                payload_dispatch!(other, p => serde_json::to_value(p).unwrap_or(serde_json::Value::Null), serde_json::Value::Null)
+            }
+        }
     }
 
     pub fn from_value(t: EventType, v: &serde_json::Value) -> Result<Self, EventError> {
@@ -357,6 +410,7 @@ impl EventPayload {
             EventType::WorkflowCompleted => Self::WorkflowCompleted(de(v)?),
             EventType::WorkflowFailed => Self::WorkflowFailed(de(v)?),
             EventType::JobClosed => Self::JobClosed(de(v)?),
+            EventType::SpendAlert => Self::SpendAlert(de(v)?),
         })
     }
 }

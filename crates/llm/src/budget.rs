@@ -348,7 +348,8 @@ impl Reservation {
             with_entry(&mut state.by_model, provider, |models| with_entry(models, model, |t| t.add(actual)));
             state.total.add(actual);
         }
-        for alert in alerts {
+        for mut alert in alerts {
+            alert.payer.clone_from(&self.user);
             tracing::info!(scope = ?alert.scope, id = %alert.id, threshold = alert.threshold, "spend alert");
             self.shared.sink.alert(alert);
         }
@@ -404,6 +405,7 @@ fn check_alerts(
             spent_usd: to_usd(account.spent),
             cap_usd: cap,
             date,
+            payer: String::new(),
         });
     }
 }

@@ -54,17 +54,10 @@ impl Cell {
         agents: Vec<Arc<dyn Agent>>,
     ) -> Self {
         let workflow = workflow.compressed(config.time_compression);
-        let ai = crate::agent::offline_ai();
+        let metrics = Arc::new(Metrics::default());
+        let ai = crate::agent::offline_ai(metrics.ai().clone());
         let ctx = AgentCtx { store, clock, config: Arc::new(config), workflow: Arc::new(workflow), ai };
-        Self {
-            inner: Arc::new(Inner {
-                ctx,
-                bus,
-                agents,
-                metrics: Arc::new(Metrics::default()),
-                relay_wake: Notify::new(),
-            }),
-        }
+        Self { inner: Arc::new(Inner { ctx, bus, agents, metrics, relay_wake: Notify::new() }) }
     }
 
     /// The standard workflow and agents on the wall clock.

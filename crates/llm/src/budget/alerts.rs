@@ -20,6 +20,8 @@ pub struct SpendAlert {
     pub spent_usd: f64,
     pub cap_usd: f64,
     pub date: NaiveDate,
+    /// The user whose call crossed the threshold (for a user alert, the same as `id`).
+    pub payer: String,
 }
 
 /// Where spend alerts go; called outside the ledger's lock, but must not block.

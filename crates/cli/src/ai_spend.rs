@@ -1,0 +1,120 @@
+//! `applyflow ai spend`: one UTC day's AI spend, from the store, per user, cell, provider and
+//! model, against the configured budgets.
+
+use crate::runtime::Env;
+use anyhow::Result;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use store::SpendTotal;
+
+#[derive(Default)]
+struct Line {
+    calls: u64,
+    input_tokens: u64,
+    output_tokens: u64,
+    nanos: u64,
+}
+
+impl Line {
+    fn add(&mut self, t: &SpendTotal) {
+        self.calls += t.calls;
+        self.input_tokens += t.input_tokens;
+        self.output_tokens += t.output_tokens;
+        self.nanos += t.cost_nanos;
+    }
+    fn usd(&self) -> f64 {
+        self.nanos as f64 / 1e9
+    }
+}
+
+fn used_pct(spent: f64, cap: Option<f64>) -> Value {
+    match cap {
+        Some(cap) if cap > 0.0 => json!(((spent / cap) * 1000.0).round() / 10.0),
+        _ => Value::Null,
+    }
+}
+
+pub async fn run(env: &Env, date: Option<chrono::NaiveDate>, as_json: bool) -> Result<()> {
+    let store = env.store().await?;
+    let day = date.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let totals = store.spend_on(day).await?;
+    let emails: BTreeMap<String, String> =
+        store.list_users().await?.into_iter().map(|u| (u.id.to_string(), u.email)).collect();
+    let ai = &env.config.ai;
+    let user_cap = ai.budget.plans.get(ai.plan).user_cap_usd;
+    let calls_cap = ai.budget.plans.get(ai.plan).calls_per_day;
+    let cell_cap = ai.budget.cell_cap_usd;
+
+    let (mut users, mut cells, mut models, mut total) =
+        (BTreeMap::<&str, Line>::new(), BTreeMap::<&str, Line>::new(), BTreeMap::new(), Line::default());
+    for t in &totals {
+        users.entry(&t.user).or_default().add(t);
+        cells.entry(&t.cell).or_default().add(t);
+        models.entry((t.provider.as_str(), t.model.as_str())).or_insert_with(Line::default).add(t);
+        total.add(t);
+    }
+    let name = |id: &str| emails.get(id).cloned().unwrap_or_else(|| id.to_owned());
+    if as_json {
+        let out = json!({
+            "date": day.to_string(),
+            "plan": ai.plan.as_str(),
+            "total_usd": total.usd(),
+            "calls": total.calls,
+            "users": users.iter().map(|(id, l)| json!({
+                "user": id, "name": name(id), "calls": l.calls, "spent_usd": l.usd(),
+                "cap_usd": user_cap, "calls_cap": calls_cap, "used_pct": used_pct(l.usd(), user_cap),
+            })).collect::<Vec<_>>(),
+            "cells": cells.iter().map(|(id, l)| json!({
+                "cell": id, "calls": l.calls, "spent_usd": l.usd(), "cap_usd": cell_cap,
+                "used_pct": used_pct(l.usd(), cell_cap),
+            })).collect::<Vec<_>>(),
+            "models": models.iter().map(|((p, m), l)| json!({
+                "provider": p, "model": m, "calls": l.calls, "input_tokens": l.input_tokens,
+                "output_tokens": l.output_tokens, "spent_usd": l.usd(),
+            })).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let cap = |c: Option<f64>| c.map_or("unlimited".to_owned(), |c| format!("${c:.2}"));
+    let pct = |spent: f64, c: Option<f64>| used_pct(spent, c).as_f64().map_or("-".to_owned(), |p| format!("{p:.1} %"));
+    println!("AI spend on {day} (UTC): ${:.4} in {} calls; plan {}", total.usd(), total.calls, ai.plan.as_str());
+    if totals.is_empty() {
+        println!("no AI calls recorded that day");
+        return Ok(());
+    }
+    println!("\n{:<36} {:>7} {:>11} {:>11} {:>8}", "user", "calls", "spent", "daily cap", "used");
+    for (id, l) in &users {
+        println!(
+            "{:<36} {:>7} {:>11} {:>11} {:>8}",
+            name(id),
+            l.calls,
+            format!("${:.4}", l.usd()),
+            cap(user_cap),
+            pct(l.usd(), user_cap)
+        );
+    }
+    println!("\n{:<36} {:>7} {:>11} {:>11} {:>8}", "cell", "calls", "spent", "daily cap", "used");
+    for (id, l) in &cells {
+        println!(
+            "{:<36} {:>7} {:>11} {:>11} {:>8}",
+            id,
+            l.calls,
+            format!("${:.4}", l.usd()),
+            cap(cell_cap),
+            pct(l.usd(), cell_cap)
+        );
+    }
+    println!("\n{:<36} {:>7} {:>11} {:>11} {:>11}", "provider / model", "calls", "in tokens", "out tokens", "spent");
+    for ((p, m), l) in &models {
+        println!(
+            "{:<36} {:>7} {:>11} {:>11} {:>11}",
+            format!("{p} / {m}"),
+            l.calls,
+            l.input_tokens,
+            l.output_tokens,
+            format!("${:.4}", l.usd())
+        );
+    }
+    Ok(())
+}
