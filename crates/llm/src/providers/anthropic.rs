@@ -87,7 +87,25 @@ impl AnthropicProvider {
         Self::new(config).map_err(|e| tracing::warn!(error = %e, "Anthropic configuration ignored")).ok()
     }
 
-    fn request_body(&self, req: &LlmRequest) -> Value {
+    /// Adds the key and API version headers; shared with the Message Batches client.
+    pub(crate) fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request.header("x-api-key", self.api_key.clone()).header("anthropic-version", API_VERSION)
+    }
+
+    pub(crate) fn base_url(&self) -> &str {
+        &self.config.base_url
+    }
+
+    pub(crate) fn http_client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub(crate) fn timeout(&self) -> Duration {
+        self.config.timeout
+    }
+
+    /// The Messages body for `req` (also each request's `params` in a Message Batch).
+    pub(crate) fn request_body(&self, req: &LlmRequest) -> Value {
         let mut body = Map::new();
         body.insert("model".into(), json!(self.model(req.tier)));
         body.insert("max_tokens".into(), json!(req.max_tokens));
@@ -112,76 +130,10 @@ impl AnthropicProvider {
         }
         Value::Object(body)
     }
-}
 
-#[derive(Deserialize)]
-struct MessagesResponse {
-    model: Option<String>,
-    content: Vec<ContentBlock>,
-    usage: Option<WireUsage>,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum ContentBlock {
-    Text {
-        text: String,
-    },
-    ToolUse {
-        name: String,
-        input: Value,
-    },
-    // Thinking and future block types carry nothing we use.
-    #[serde(other)]
-    Other,
-}
-
-#[derive(Deserialize)]
-struct WireUsage {
-    #[serde(default)]
-    input_tokens: u64,
-    #[serde(default)]
-    output_tokens: u64,
-}
-
-/// Anthropic's error bodies name the error type, which is more precise than the status alone
-/// (an `overloaded_error` can come with other statuses than 529).
-fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<LlmError> {
-    let value: Value = serde_json::from_slice(body).ok()?;
-    let kind = value.pointer("/error/type").and_then(Value::as_str)?;
-    let message = http::error_message(body);
-    Some(match kind {
-        "overloaded_error" => LlmError::Overloaded,
-        "rate_limit_error" => LlmError::RateLimited { retry_after: http::retry_after(headers) },
-        "api_error" | "timeout_error" => LlmError::Server { status, message },
-        "authentication_error" | "permission_error" | "billing_error" => LlmError::Auth(message),
-        "invalid_request_error" | "not_found_error" | "request_too_large" => LlmError::BadRequest(message),
-        _ => return None,
-    })
-}
-
-#[async_trait]
-impl Provider for AnthropicProvider {
-    fn name(&self) -> &str {
-        &self.config.name
-    }
-
-    fn model(&self, tier: Tier) -> &str {
-        match tier {
-            Tier::Cheap => &self.config.cheap_model,
-            Tier::Expensive => &self.config.expensive_model,
-        }
-    }
-
-    async fn complete(&self, req: &LlmRequest) -> Result<LlmResponse, LlmError> {
-        let request = self
-            .client
-            .post(format!("{}/v1/messages", self.config.base_url))
-            .header("x-api-key", self.api_key.clone())
-            .header("anthropic-version", API_VERSION)
-            .json(&self.request_body(req));
-        let raw = http::send(request, self.config.timeout, classify).await?;
-        let response: MessagesResponse = http::parse(&raw)?;
+    /// Reads a 2xx Messages body (also a succeeded Message Batch result's `message`).
+    pub(crate) fn answer(&self, req: &LlmRequest, raw: &[u8]) -> Result<LlmResponse, LlmError> {
+        let response: MessagesResponse = http::parse(raw)?;
 
         let mut text = String::new();
         let mut tool_input = None;
@@ -217,5 +169,73 @@ impl Provider for AnthropicProvider {
             output,
             usage,
         })
+    }
+}
+
+#[derive(Deserialize)]
+struct MessagesResponse {
+    model: Option<String>,
+    content: Vec<ContentBlock>,
+    usage: Option<WireUsage>,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ContentBlock {
+    Text {
+        text: String,
+    },
+    ToolUse {
+        name: String,
+        input: Value,
+    },
+    // Thinking and future block types carry nothing we use.
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Deserialize)]
+struct WireUsage {
+    #[serde(default)]
+    input_tokens: u64,
+    #[serde(default)]
+    output_tokens: u64,
+}
+
+/// Anthropic's error bodies name the error type, which is more precise than the status alone
+/// (an `overloaded_error` can come with other statuses than 529).
+pub(crate) fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<LlmError> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let kind = value.pointer("/error/type").and_then(Value::as_str)?;
+    let message = http::error_message(body);
+    Some(match kind {
+        "overloaded_error" => LlmError::Overloaded,
+        "rate_limit_error" => LlmError::RateLimited { retry_after: http::retry_after(headers) },
+        "api_error" | "timeout_error" => LlmError::Server { status, message },
+        "authentication_error" | "permission_error" | "billing_error" => LlmError::Auth(message),
+        "invalid_request_error" | "not_found_error" | "request_too_large" => LlmError::BadRequest(message),
+        _ => return None,
+    })
+}
+
+#[async_trait]
+impl Provider for AnthropicProvider {
+    fn name(&self) -> &str {
+        &self.config.name
+    }
+
+    fn model(&self, tier: Tier) -> &str {
+        match tier {
+            Tier::Cheap => &self.config.cheap_model,
+            Tier::Expensive => &self.config.expensive_model,
+        }
+    }
+
+    async fn complete(&self, req: &LlmRequest) -> Result<LlmResponse, LlmError> {
+        let request = self
+            .authorize(self.client.post(format!("{}/v1/messages", self.config.base_url)))
+            .json(&self.request_body(req));
+        let raw = http::send(request, self.config.timeout, classify).await?;
+        self.answer(req, &raw)
     }
 }

@@ -2,6 +2,7 @@
 //! Ollama, and the offline heuristic that needs no network and is always last.
 
 mod anthropic;
+pub mod batch_api;
 mod http;
 mod offline;
 mod ollama;

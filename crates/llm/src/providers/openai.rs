@@ -103,7 +103,11 @@ impl OpenAiProvider {
     }
 
     fn post(&self, path: &str, body: &Value) -> reqwest::RequestBuilder {
-        let request = self.client.post(format!("{}/{path}", self.config.base_url)).json(body);
+        self.authorize(self.client.post(format!("{}/{path}", self.config.base_url)).json(body))
+    }
+
+    /// Adds the key, if any; shared with the Batch API client.
+    pub(crate) fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.config.api_key {
             // bearer_auth marks the header sensitive, so reqwest's own Debug hides it too.
             Some(key) => request.bearer_auth(key),
@@ -111,7 +115,20 @@ impl OpenAiProvider {
         }
     }
 
-    fn request_body(&self, req: &LlmRequest) -> Value {
+    pub(crate) fn base_url(&self) -> &str {
+        &self.config.base_url
+    }
+
+    pub(crate) fn http_client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub(crate) fn timeout(&self) -> Duration {
+        self.config.timeout
+    }
+
+    /// The Chat Completions body for `req` (also each line of a Batch API input file).
+    pub(crate) fn request_body(&self, req: &LlmRequest) -> Value {
         let mut messages = Vec::with_capacity(2);
         if !req.system.is_empty() {
             messages.push(json!({ "role": "system", "content": req.system }));
@@ -133,6 +150,36 @@ impl OpenAiProvider {
             );
         }
         Value::Object(body)
+    }
+
+    /// Reads a 2xx Chat Completions body (also a Batch API output line's `response.body`).
+    pub(crate) fn answer(&self, req: &LlmRequest, raw: &[u8]) -> Result<LlmResponse, LlmError> {
+        let response: ChatResponse = http::parse(raw)?;
+        let message = response
+            .choices
+            .into_iter()
+            .next()
+            .map(|c| c.message)
+            .ok_or_else(|| LlmError::Malformed("no choices in the completion".to_owned()))?;
+        let text = match (message.content, message.refusal) {
+            (_, Some(refusal)) if !refusal.is_empty() => {
+                return Err(LlmError::InvalidOutput(format!("the model refused: {refusal}")));
+            }
+            (Some(content), _) => content,
+            (None, _) => return Err(LlmError::Malformed("the completion has no content".to_owned())),
+        };
+        let output = req.schema.as_ref().map(|_| parse_structured(&text)).transpose()?;
+        let usage = response
+            .usage
+            .map(|u| Usage { input_tokens: u.prompt_tokens, output_tokens: u.completion_tokens })
+            .unwrap_or_default();
+        Ok(LlmResponse {
+            provider: self.config.name.clone(),
+            model: response.model.unwrap_or_else(|| self.model(req.tier).to_owned()),
+            text,
+            output,
+            usage,
+        })
     }
 }
 
@@ -175,7 +222,7 @@ struct EmbeddingItem {
 
 /// OpenAI's `insufficient_quota` arrives as a 429 but no wait will fix it: it is a billing
 /// problem on the key, so treat it like one (alert, fall back, don't retry).
-fn classify(status: u16, _headers: &HeaderMap, body: &[u8]) -> Option<LlmError> {
+pub(crate) fn classify(status: u16, _headers: &HeaderMap, body: &[u8]) -> Option<LlmError> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let code = value.pointer("/error/code").and_then(Value::as_str)?;
     (status == 429 && code == "insufficient_quota").then(|| LlmError::Auth(http::error_message(body)))
@@ -197,34 +244,8 @@ impl Provider for OpenAiProvider {
     async fn complete(&self, req: &LlmRequest) -> Result<LlmResponse, LlmError> {
         let body = self.request_body(req);
         let raw = http::send(self.post("chat/completions", &body), self.config.timeout, classify).await?;
-        let response: ChatResponse = http::parse(&raw)?;
-        let message = response
-            .choices
-            .into_iter()
-            .next()
-            .map(|c| c.message)
-            .ok_or_else(|| LlmError::Malformed("no choices in the completion".to_owned()))?;
-        let text = match (message.content, message.refusal) {
-            (_, Some(refusal)) if !refusal.is_empty() => {
-                return Err(LlmError::InvalidOutput(format!("the model refused: {refusal}")));
-            }
-            (Some(content), _) => content,
-            (None, _) => return Err(LlmError::Malformed("the completion has no content".to_owned())),
-        };
-        let output = req.schema.as_ref().map(|_| parse_structured(&text)).transpose()?;
-        let usage = response
-            .usage
-            .map(|u| Usage { input_tokens: u.prompt_tokens, output_tokens: u.completion_tokens })
-            .unwrap_or_default();
-        Ok(LlmResponse {
-            provider: self.config.name.clone(),
-            model: response.model.unwrap_or_else(|| self.model(req.tier).to_owned()),
-            text,
-            output,
-            usage,
-        })
+        self.answer(req, &raw)
     }
-
     async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, LlmError> {
         if texts.is_empty() {
             return Ok(Vec::new());
