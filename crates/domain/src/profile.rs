@@ -221,6 +221,8 @@ pub struct Preferences {
     pub salary_floor: Option<f64>,
     pub excluded_companies: Vec<String>,
     pub automation_mode: AutomationMode,
+    /// Jobs whose match score (0–100) is under this stop after analysis; `None` keeps every job.
+    pub min_match_score: Option<u8>,
 }
 
 /// A user's profile.
@@ -363,6 +365,9 @@ fn validate_preferences(p: &Preferences) -> Result<(), ProfileError> {
         if !f.is_finite() || f < 0.0 {
             return Err(ProfileError::invalid("preferences.salary_floor", "must be a non-negative number"));
         }
+    }
+    if p.min_match_score.is_some_and(|m| m > 100) {
+        return Err(ProfileError::invalid("preferences.min_match_score", "must be between 0 and 100"));
     }
     Ok(())
 }

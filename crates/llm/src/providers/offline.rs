@@ -1,7 +1,7 @@
 //! The offline provider: the dictionary-and-rules heuristic analyzer behind the `Provider`
 //! port. No network, no key, no cost — the floor the chain always lands on.
 
-use super::tasks::{analyze_job_output, ANALYZE_JOB};
+use super::tasks::{analyze_job_output, posting_of, ANALYZE_JOB};
 use crate::types::{LlmError, LlmRequest, LlmResponse, Provider, Tier, Usage};
 use ai::HeuristicAnalyzer;
 use async_trait::async_trait;
@@ -22,10 +22,11 @@ impl OfflineProvider {
         Self
     }
 
-    /// The input as a job: title on the first line, description after it. Ids are nil because
-    /// the answer carries none of them.
+    /// The input as a job: title on the first line, description after it (inside the
+    /// `<posting>` delimiters when the input has them). Ids are nil because the answer carries
+    /// none of them.
     fn job_from_input(input: &str) -> Result<Job, LlmError> {
-        let input = input.trim();
+        let input = posting_of(input).trim();
         let (title, description) = input.split_once('\n').unwrap_or((input, ""));
         let nil = |what: &str| LlmError::Unsupported(format!("cannot build a nil {what} id"));
         Ok(Job {
@@ -85,5 +86,7 @@ mod tests {
         assert_eq!(job.description, "We use Rust.\nRemote.");
         let only_title = OfflineProvider::job_from_input("Data Engineer").unwrap();
         assert_eq!((only_title.title.as_str(), only_title.description.as_str()), ("Data Engineer", ""));
+        let delimited = OfflineProvider::job_from_input("<posting>\nRust Engineer\nWe use Rust.\n</posting>").unwrap();
+        assert_eq!((delimited.title.as_str(), delimited.description.as_str()), ("Rust Engineer", "We use Rust."));
     }
 }

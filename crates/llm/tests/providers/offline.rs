@@ -18,7 +18,7 @@ async fn analyze_job_returns_schema_valid_json() {
     assert_eq!(serde_json::from_str::<Value>(&answer.text).unwrap(), output);
 
     let skills: Vec<&str> = output["skills"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-    for skill in ["rust", "go", "postgresql", "kafka", "terraform"] {
+    for skill in ["Rust", "Go", "PostgreSQL", "Kafka", "Terraform"] {
         assert!(skills.contains(&skill), "{skill} missing from {skills:?}");
     }
     assert_eq!(output["seniority"], "senior");

@@ -178,6 +178,9 @@ pub fn analyzed(cause: &EventEnvelope, app: &Application) -> EventEnvelope {
         seniority: Seniority::Senior,
         workplace: WorkplaceType::Hybrid,
         strategy: None,
+        required_skills: vec![],
+        match_score: None,
+        below_threshold: false,
     });
     EventEnvelope::new(EventId(id()), cause.follow_up(Utc::now()), &payload)
 }
