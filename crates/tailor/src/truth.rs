@@ -140,7 +140,7 @@ fn check(resume: &TailoredResume, profile: &Profile) -> Vec<TruthError> {
     let doc = json_resume_value(resume, profile);
     let provenance: HashMap<&str, &[String]> =
         resume.provenance.iter().map(|p| (p.path.as_str(), p.sources.as_slice())).collect();
-    let corpus = corpus(profile);
+    let mut corpus_cache: Option<String> = None;
     let mut kept_sources: Vec<&str> = Vec::new();
     for (path, text) in leaves(&doc) {
         let Some(sources) = provenance.get(path.as_str()) else {
@@ -157,7 +157,8 @@ fn check(resume: &TailoredResume, profile: &Profile) -> Vec<TruthError> {
             continue;
         }
         if is_rewritable(&path) {
-            for reason in line_reasons(&text, &source_texts, &corpus) {
+            let corpus = corpus_cache.get_or_insert_with(|| corpus(profile));
+            for reason in line_reasons(&text, &source_texts, corpus) {
                 errors.push(err(&path, reason));
             }
         } else {
@@ -165,14 +166,13 @@ fn check(resume: &TailoredResume, profile: &Profile) -> Vec<TruthError> {
             errors.push(err(&path, format!("{what} changed: {text:?} is not the profile's {:?}", source_texts[0])));
         }
     }
-    let profile_doc = {
-        let mut v = serde_json::to_value(&profile.resume).unwrap_or_default();
-        crate::json_resume::strip_empty(&mut v);
-        v
+    // What the profile has, read from the document as imported: a section or entry counts when
+    // it holds any text.
+    let has_text = |pointer: &str| {
+        profile.resume_json.pointer(pointer).is_some_and(|v| leaves(v).iter().any(|(_, t)| !t.trim().is_empty()))
     };
     for section in KEPT_SECTIONS {
-        let had = profile_doc.get(section).is_some();
-        if had && doc.get(section).is_none() {
+        if has_text(&format!("/{section}")) && doc.get(section).is_none() {
             errors.push(err(&format!("/{section}"), format!("section `{section}` dropped")));
         }
     }
@@ -180,8 +180,7 @@ fn check(resume: &TailoredResume, profile: &Profile) -> Vec<TruthError> {
         for i in 0..count {
             let prefix = format!("/{section}/{i}/");
             let kept = kept_sources.iter().any(|s| s.starts_with(&prefix));
-            let non_empty = profile_doc.pointer(&format!("/{section}/{i}")).is_some();
-            if non_empty && !kept {
+            if !kept && has_text(&format!("/{section}/{i}")) {
                 errors.push(err(&format!("/{section}"), format!("entry {prefix} of the profile dropped")));
             }
         }

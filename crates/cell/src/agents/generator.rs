@@ -1,14 +1,20 @@
 //! GeneratorAgent (step `generate`, 3 versions) and OptimizerAgent (step `optimize`, target
-//! ATS): `job.analyzed` → tailored variants, one selected → `resume.generated`. The optimize step
-//! emits no event of its own (seed 001 lists none); its choice travels in `resume.generated`.
-//! Error strategy `fallback_to_template`: the untailored profile as the one variant.
+//! ATS): `job.analyzed` → tailored variants (skills_first, impact_first, concise; summary and
+//! bullets reworded through the AI layer, each rewrite checked by the truth guard), one selected
+//! → `resume.generated`. The optimize step emits no event of its own (seed 001 lists none); its
+//! choice travels in `resume.generated`. Error strategy `fallback_to_template`: a rejected
+//! rewrite leaves that variant's verbatim text; an exhausted step, the untailored profile.
 
 use super::{application_of, fail_workflow, follow_up, unit_for};
 use crate::agent::{Agent, AgentCtx, AgentError};
 use async_trait::async_trait;
 use domain::event::{EventPayload, ResumeGenerated, VariantSummary};
 use domain::{ApplicationState, ErrorStrategy, EventEnvelope, EventType, StepName, TailoredResume};
+use llm::budget::Plan;
 use store::{Document, UnitOfWork, Write};
+
+/// The plan rewrites are budgeted under (the analyzer's too).
+const PLAN: Plan = Plan::Pro;
 
 /// Tailors the profile to the job and picks the variant to send.
 pub struct GeneratorAgent;
@@ -40,11 +46,16 @@ impl GeneratorAgent {
             .ok_or_else(|| AgentError::Permanent(format!("job {} not found", app.job_id)))?;
         let analysis = ctx.store.get_analysis(user, app.job_id).await?;
 
-        let mut variants = match (&analysis, template) {
+        let (variants, chosen) = match (&analysis, template) {
             (Some(analysis), false) => {
                 let versions =
                     ctx.policy(StepName::Generate)?.param("versions").and_then(|v| v.parse().ok()).unwrap_or(3usize);
-                tailor::generate_variants(&profile, &job, analysis, app.id, versions)
+                let user_key = user.to_string();
+                let payer = llm::client::payer(&user_key, &ctx.config.cell_id, PLAN);
+                let tailored = tailor::tailor_with_ai(&profile, &job, analysis, app.id, versions, &ctx.ai, &payer)
+                    .await
+                    .map_err(|e| AgentError::Permanent(e.to_string()))?;
+                (tailored.variants, tailored.chosen)
             }
             _ => {
                 let mut t = tailor::template_resume(&profile, &job, app.id);
@@ -53,27 +64,30 @@ impl GeneratorAgent {
                     t.ats_score = score;
                     t.matched_keywords = matched;
                 }
-                vec![t]
+                // Truth: the template is the profile's own words.
+                tailor::verify_truth(&t, &profile)
+                    .map_err(|e| AgentError::Permanent(format!("truth check failed: {e}")))?;
+                let mut variants = vec![t];
+                let chosen = tailor::optimize_for_ats(&mut variants)
+                    .ok_or_else(|| AgentError::Permanent("optimizer found no variant to select".into()))?;
+                (variants, chosen)
             }
         };
-        if variants.is_empty() {
-            return Err(AgentError::Permanent("no resume variant could be generated".into()));
-        }
-        // The optimize step (target: ats).
+        // The optimize step (target: ats) chose `chosen` inside tailoring.
         let target = ctx.policy(StepName::Optimize)?.param("target").unwrap_or("ats").to_owned();
-        let chosen = tailor::optimize_for_ats(&mut variants)
-            .ok_or_else(|| AgentError::Permanent("optimizer found no variant to select".into()))?;
-        // Truth: every variant must consist of the profile's own words.
-        for v in &variants {
-            tailor::verify_truth(v, &profile).map_err(|e| AgentError::Permanent(format!("truth check failed: {e}")))?;
-        }
         let selected = variants[chosen].variant_id.clone();
         let payload = EventPayload::ResumeGenerated(ResumeGenerated {
             job_id: app.job_id,
             application_id: app.id,
             variants: variants
                 .iter()
-                .map(|v| VariantSummary { variant_id: v.variant_id.clone(), ats_score: v.ats_score })
+                .map(|v| VariantSummary {
+                    variant_id: v.variant_id.clone(),
+                    ats_score: v.ats_score,
+                    strategy: v.strategy.clone(),
+                    rewritten_by: v.guard.rewritten_by.clone(),
+                    rejected_reasons: v.guard.rejected_reasons.clone(),
+                })
                 .collect(),
             selected_variant_id: selected.clone(),
             optimized_for: target,

@@ -8,12 +8,13 @@
 pub mod auth;
 pub mod error;
 mod routes;
+mod tailor;
 
 use crate::metrics::Metrics;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
 use std::time::Instant;
@@ -43,6 +44,7 @@ pub fn app(state: ApiState) -> Router {
         .route("/api/v1/applications", get(routes::list_applications))
         .route("/api/v1/applications/{id}", get(routes::get_application))
         .route("/api/v1/applications/{id}/events", get(routes::application_events))
+        .route("/api/v1/tailor", post(tailor::tailor))
         .fallback(routes::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), request_context))
         .with_state(state)
