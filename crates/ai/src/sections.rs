@@ -137,8 +137,11 @@ fn heading_kind(line: &str) -> Option<Section> {
         Section::Boilerplate
     } else if matches(&REQUIRED_HEADING, l) {
         Section::Required
-    } else {
+    } else if l.split_whitespace().count() >= 2 || line.trim().ends_with(':') {
         Section::Other
+    } else {
+        // One unknown word on its own line ("Python") is content, not a heading.
+        return None;
     })
 }
 

@@ -162,3 +162,28 @@ impl Agent for AnalyzerAgent {
         fail_workflow(self.name(), self.step(), event, ctx, error, attempts, Some(strategy)).await
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn feed_job(title: &str) -> Job {
+        let p = discovery::offline_feed().unwrap().into_iter().find(|p| p.title == title).unwrap();
+        discovery::to_job(&p, domain::JobId(uuid::Uuid::nil()), domain::UserId(uuid::Uuid::nil()), chrono::Utc::now())
+    }
+
+    #[test]
+    fn similarity_reuses_reposts_not_other_roles() {
+        let a = feed_job("Android Engineer III");
+        let mut repost = a.clone();
+        repost.description.push_str("\nApply by Friday.");
+        assert!(similarity(&a, &repost) >= 0.95, "{}", similarity(&a, &repost));
+        let renamed = Job { title: "Senior Android Engineer".into(), ..repost };
+        assert!(similarity(&a, &renamed) >= SIMILARITY_THRESHOLD, "{}", similarity(&a, &renamed));
+        for other in ["Analytics Engineer II", "Android Engineer I - Subscriptions", "Full Stack Engineer"] {
+            let s = similarity(&a, &feed_job(other));
+            assert!(s < SIMILARITY_THRESHOLD, "{other}: {s}");
+        }
+    }
+}
