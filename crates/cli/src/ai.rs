@@ -23,6 +23,24 @@ pub enum AiCommand {
         #[arg(long, value_enum, default_value_t = AskFormat::Text)]
         format: AskFormat,
     },
+    /// Run one task over many files through a provider's batch API (OpenAI Batch or Anthropic
+    /// Message Batches: half price, results within 24 h); prints one JSON line per file.
+    Batch {
+        /// The task (today: analyze_job)
+        #[arg(long)]
+        task: String,
+        /// `openai` or `anthropic` [default: the first configured]
+        #[arg(long)]
+        provider: Option<String>,
+        /// Seconds between status polls
+        #[arg(long, default_value_t = 30)]
+        poll_secs: u64,
+        /// Give up (and cancel the batch) after this many hours
+        #[arg(long, default_value_t = 24)]
+        deadline_hours: u64,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Show a day's AI spend per user, cell, provider and model against the budgets.
     Spend {
         /// The UTC day (YYYY-MM-DD) [default: today]
@@ -63,6 +81,11 @@ pub fn task_request(task: &str, input: String, user: &str) -> Result<LlmRequest>
 pub async fn run(env: &crate::runtime::Env, cmd: AiCommand) -> Result<()> {
     match cmd {
         AiCommand::Ask { task, file, format } => ask(task, file, format).await,
+        AiCommand::Batch { task, provider, poll_secs, deadline_hours, files } => {
+            let every = std::time::Duration::from_secs(poll_secs.max(1));
+            let deadline = std::time::Duration::from_secs(deadline_hours.max(1) * 3600);
+            crate::ai_spend::batch(env, &task, provider.as_deref(), every, deadline, &files).await
+        }
         AiCommand::Spend { date, format } => crate::ai_spend::run(env, date, format == AskFormat::Json).await,
     }
 }

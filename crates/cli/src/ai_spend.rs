@@ -1,5 +1,6 @@
 //! `applyflow ai spend`: one UTC day's AI spend, from the store, per user, cell, provider and
-//! model, against the configured budgets.
+//! model, against the configured budgets; and `applyflow ai batch`: bulk, non-urgent tasks
+//! through a provider's batch API, their spend recorded at the batch price.
 
 use crate::runtime::Env;
 use anyhow::Result;
@@ -115,6 +116,95 @@ pub async fn run(env: &Env, date: Option<chrono::NaiveDate>, as_json: bool) -> R
             l.output_tokens,
             format!("${:.4}", l.usd())
         );
+    }
+    Ok(())
+}
+
+/// The batch client for `provider` (or the first configured), from the environment.
+fn batch_client(provider: Option<&str>) -> Result<Box<dyn llm::providers::batch_api::BatchProvider>> {
+    use llm::providers::batch_api::{AnthropicBatch, OpenAiBatch};
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let err = |e: llm::LlmError| anyhow::anyhow!("{e}");
+    let openai = || -> Result<Option<Box<dyn llm::providers::batch_api::BatchProvider>>> {
+        let Some(key) = var("OPENAI_API_KEY") else { return Ok(None) };
+        let mut config = llm::providers::OpenAiConfig { api_key: Some(key), ..Default::default() };
+        if let Some(base) = var("OPENAI_BASE_URL") {
+            config.base_url = base;
+        }
+        Ok(Some(Box::new(OpenAiBatch::new(config).map_err(err)?)))
+    };
+    let anthropic = || -> Result<Option<Box<dyn llm::providers::batch_api::BatchProvider>>> {
+        let Some(key) = var("ANTHROPIC_API_KEY") else { return Ok(None) };
+        let mut config = llm::providers::AnthropicConfig::new(key);
+        if let Some(base) = var("ANTHROPIC_BASE_URL") {
+            config.base_url = base;
+        }
+        Ok(Some(Box::new(AnthropicBatch::new(config).map_err(err)?)))
+    };
+    let found = match provider {
+        Some("openai") => openai()?,
+        Some("anthropic") => anthropic()?,
+        Some(other) => anyhow::bail!("unknown batch provider `{other}` (openai or anthropic)"),
+        None => match openai()? {
+            Some(p) => Some(p),
+            None => anthropic()?,
+        },
+    };
+    found.ok_or_else(|| {
+        anyhow::anyhow!("no batch provider configured: set OPENAI_API_KEY or ANTHROPIC_API_KEY (batch APIs need one)")
+    })
+}
+
+pub async fn batch(
+    env: &Env,
+    task: &str,
+    provider: Option<&str>,
+    every: std::time::Duration,
+    deadline: std::time::Duration,
+    files: &[std::path::PathBuf],
+) -> Result<()> {
+    use anyhow::Context as _;
+    let client = batch_client(provider)?;
+    let mut requests = Vec::with_capacity(files.len());
+    for (i, file) in files.iter().enumerate() {
+        let input = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        if input.len() > 1 << 20 {
+            anyhow::bail!("{} is larger than 1 MiB", file.display());
+        }
+        requests.push((format!("req-{i}"), crate::ai::task_request(task, input, "cli")?));
+    }
+    let results = client.run_to_completion(&requests, every, deadline).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let prices = env.config.ai.ai_config()?.prices;
+    let mut rows = Vec::new();
+    let mut failed = 0;
+    for ((custom_id, result), file) in results.into_iter().zip(files) {
+        let line = match result {
+            Ok(r) => {
+                let cost = llm::providers::batch_api::batch_cost_usd(&prices, &r);
+                rows.push(store::SpendRow {
+                    at: chrono::Utc::now(),
+                    user: "cli".into(),
+                    cell: env.config.cell.cell_id.clone(),
+                    task: task.to_owned(),
+                    provider: r.provider.clone(),
+                    model: r.model.clone(),
+                    input_tokens: r.usage.input_tokens,
+                    output_tokens: r.usage.output_tokens,
+                    cost_nanos: (cost * 1e9).round() as u64,
+                });
+                json!({ "custom_id": custom_id, "file": file, "provider": r.provider, "model": r.model,
+                        "cost_usd": cost, "output": r.output.unwrap_or(Value::String(r.text)) })
+            }
+            Err(e) => {
+                failed += 1;
+                json!({ "custom_id": custom_id, "file": file, "error": e.to_string(), "kind": e.label() })
+            }
+        };
+        println!("{line}");
+    }
+    env.store().await?.record_spend(&rows).await?;
+    if failed > 0 {
+        anyhow::bail!("{failed} of {} request(s) failed", files.len());
     }
     Ok(())
 }

@@ -43,7 +43,7 @@ fn with_no_keys_the_offline_heuristic_answers() {
     assert_eq!(v["provider"], "offline");
     assert_eq!(v["cost_usd"], 0.0);
     let skills: Vec<&str> = v["output"]["skills"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-    assert!(skills.contains(&"rust") && skills.contains(&"postgresql"), "{skills:?}");
+    assert!(skills.contains(&"Rust") && skills.contains(&"PostgreSQL"), "canonical taxonomy names: {skills:?}");
     assert_eq!(v["output"]["workplace"], "remote");
 }
 
@@ -84,4 +84,89 @@ fn bench_ai_prints_the_documented_fields() {
     }
     assert!(v["duplicate_call_reduction"].as_f64().unwrap() >= 0.8, "{v}");
     assert!(v["wrong_hit_rate"].as_f64().unwrap() <= 0.02, "{v}");
+}
+
+/// `ai batch` through Anthropic's Message Batches on a loopback mock: create, poll, results;
+/// each file gets its JSON line, and the spend is recorded at the batch price.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ai_batch_runs_files_through_the_message_batches_api_and_records_spend() {
+    let dir = tempfile::tempdir().unwrap();
+    // A schema-valid analysis to answer with: what the offline provider answers.
+    let valid = ask(dir.path(), &[])["output"].clone();
+    let server = MockServer::start().await;
+    let batch = |status: &str, results: bool| {
+        serde_json::json!({
+            "id": "msgbatch_cli", "type": "message_batch", "processing_status": status,
+            "request_counts": { "processing": if results { 0 } else { 2 }, "succeeded": if results { 1 } else { 0 },
+                                "errored": if results { 1 } else { 0 }, "canceled": 0, "expired": 0 },
+            "ended_at": null, "created_at": "2026-11-23T10:00:00Z", "expires_at": "2026-11-24T10:00:00Z",
+            "cancel_initiated_at": null,
+            "results_url": results.then(|| format!("{}/v1/messages/batches/msgbatch_cli/results", server.uri())),
+        })
+    };
+    Mock::given(method("POST"))
+        .and(path("/v1/messages/batches"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(batch("in_progress", false)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/messages/batches/msgbatch_cli"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(batch("ended", true)))
+        .mount(&server)
+        .await;
+    let lines = [
+        serde_json::json!({ "custom_id": "req-0", "result": { "type": "succeeded", "message": {
+            "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-3-5-haiku-20241022",
+            "content": [{ "type": "tool_use", "id": "toolu_1", "name": "analyze_job", "input": valid }],
+            "stop_reason": "tool_use", "stop_sequence": null,
+            "usage": { "input_tokens": 1_000_000, "output_tokens": 0 } } } }),
+        serde_json::json!({ "custom_id": "req-1", "result": { "type": "errored", "error": {
+            "type": "error", "error": { "type": "invalid_request_error", "message": "prompt is too long" } } } }),
+    ];
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    Mock::given(method("GET"))
+        .and(path("/v1/messages/batches/msgbatch_cli/results"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(body))
+        .mount(&server)
+        .await;
+
+    let job = posting_file(dir.path());
+    let other = dir.path().join("other.txt");
+    std::fs::write(&other, "Staff Data Engineer\nSpark, Airflow and dbt.").unwrap();
+    let data = dir.path().join("data");
+    let out = Command::new(env!("CARGO_BIN_EXE_applyflow"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["ai", "batch", "--task", "analyze_job", "--poll-secs", "1"])
+        .arg(&job)
+        .arg(&other)
+        .env_remove("OPENAI_API_KEY")
+        .env("ANTHROPIC_API_KEY", "ak-test")
+        .env("ANTHROPIC_BASE_URL", server.uri())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "one request failed: the exit status says so");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 of 2 request(s) failed"), "{stderr}\n{}", String::from_utf8_lossy(&out.stdout));
+    let rows: Vec<Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["provider"], "anthropic");
+    assert_eq!(rows[0]["output"], valid);
+    // 1M input tokens of claude-3-5-haiku at 0.80 USD/M, half price in a batch.
+    assert!((rows[0]["cost_usd"].as_f64().unwrap() - 0.40).abs() < 1e-9, "{}", rows[0]);
+    assert_eq!(rows[1]["kind"], "bad_request");
+
+    let spend = Command::new(env!("CARGO_BIN_EXE_applyflow"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["ai", "spend", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(spend.status.success(), "{}", String::from_utf8_lossy(&spend.stderr));
+    let spend: Value = serde_json::from_slice(&spend.stdout).unwrap();
+    assert_eq!(spend["calls"], 1);
+    assert!((spend["total_usd"].as_f64().unwrap() - 0.40).abs() < 1e-9, "{spend}");
+    assert_eq!(spend["models"][0]["provider"], "anthropic");
 }
