@@ -102,3 +102,23 @@ async fn tailors_a_posting_or_an_own_job_and_hides_other_users_jobs() {
         let _ = alice;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_profile_gets_no_resume_not_even_the_template() {
+    let ts = testkit::sqlite().await;
+    let store = ts.store.clone();
+    let user = new_user(&store, "empty@example.com").await;
+    let empty = domain::Profile::import(r#"{"basics": {"name": "Nobody Yet"}}"#).unwrap();
+    store.put_profile(user.id, &empty).await.unwrap();
+    let cell = cell_with(store.clone(), cell::agents::standard());
+    run_to_idle(&cell, &user, &matching_postings(1)).await;
+    for app in all_apps(&store, &user).await {
+        assert!(store.list_resumes(user.id, app.id).await.unwrap().is_empty(), "{app:?}");
+        assert_ne!(app.state, domain::ApplicationState::Generated);
+        assert_ne!(app.state, domain::ApplicationState::Submitted);
+    }
+    let app = cell::api::app(cell::api::ApiState { store: store.clone(), metrics: cell.metrics() });
+    let (s, b) =
+        post(&app, &json!({"job": {"title": "Backend", "description": POSTING}}), Some("key-empty@example.com")).await;
+    assert_eq!((s, b["error"]["details"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("profile")), "{b}");
+}

@@ -138,9 +138,7 @@ fn prepare(
     application_id: ApplicationId,
     versions: usize,
 ) -> Result<Vec<TailoredResume>, TailorError> {
-    if !facts::has_content(profile) {
-        return Err(TailorError::EmptyProfile);
-    }
+    check_profile(profile)?;
     if versions == 0 {
         return Err(TailorError::NoVariants);
     }
@@ -166,6 +164,16 @@ fn finish(
     }
     let chosen = optimize_for_ats(&mut variants).ok_or(TailorError::NoVariants)?;
     Ok(Tailored { variants, chosen })
+}
+
+/// Refuses a profile with nothing to tailor (a name alone): such a profile is never filled in
+/// with anyone else's facts.
+pub fn check_profile(profile: &Profile) -> Result<(), TailorError> {
+    if facts::has_content(profile) {
+        Ok(())
+    } else {
+        Err(TailorError::EmptyProfile)
+    }
 }
 
 /// A job from bare text (a `.txt` posting, a benchmark corpus line): ids are nil, the source is

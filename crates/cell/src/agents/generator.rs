@@ -45,6 +45,8 @@ impl GeneratorAgent {
             .await?
             .ok_or_else(|| AgentError::Permanent(format!("job {} not found", app.job_id)))?;
         let analysis = ctx.store.get_analysis(user, app.job_id).await?;
+        // An empty profile gives no resume at all, not even the template.
+        tailor::check_profile(&profile).map_err(|e| AgentError::Permanent(e.to_string()))?;
 
         let (variants, chosen) = match (&analysis, template) {
             (Some(analysis), false) => {
