@@ -23,6 +23,15 @@ static ASKS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
+/// "such as X, Y", "(e.g. X)", "for example X": the examples a clause gives.
+static EXAMPLES: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:such as|e\.g\.?|for example|for instance)[^)\n;.]*").ok());
+
+/// A line without the examples it lists.
+pub(crate) fn without_examples(line: &str) -> String {
+    EXAMPLES.as_ref().map_or_else(|| line.to_owned(), |re| re.replace_all(line, " ").into_owned())
+}
+
 /// Whether a line asks something of the candidate.
 pub(crate) fn asks(line: &str) -> bool {
     ASKS.as_ref().is_some_and(|re| re.is_match(line))

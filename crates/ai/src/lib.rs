@@ -50,10 +50,11 @@ impl HeuristicAnalyzer {
         let description = sections::visible_text(&job.description);
         let lines = sections::lines(&description);
         let clean: String = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
-        let join = |pred: &dyn Fn(&Line) -> bool| -> String {
-            lines.iter().filter(|l| pred(l)).map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
-        };
 
+        // Tools named as examples ("a warehouse such as BigQuery or Snowflake") are not asks.
+        let join = |pred: &dyn Fn(&Line) -> bool| -> String {
+            lines.iter().filter(|l| pred(l)).map(|l| extract::without_examples(&l.text)).collect::<Vec<_>>().join("\n")
+        };
         let has_required = lines.iter().any(|l| l.section == Section::Required && !l.optional);
         let required_text = if has_required {
             join(&|l| l.section == Section::Required && !l.optional)
