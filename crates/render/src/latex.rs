@@ -37,7 +37,7 @@ pub(crate) fn esc(s: &str) -> String {
             '<' => out.push_str("\\textless{}"),
             '>' => out.push_str("\\textgreater{}"),
             '|' => out.push_str("\\textbar{}"),
-            '"' => out.push_str("\\textquotedbl{}"),
+            '"' => out.push_str("''{}"),
             '-' => out.push_str("-{}"),
             '`' | '\'' => {
                 out.push_str(if c == '`' { "\\textasciigrave{}" } else { "\\textquotesingle{}" });

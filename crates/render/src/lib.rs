@@ -16,6 +16,7 @@ mod html;
 mod jsonresume;
 mod latex;
 mod markdown;
+mod objstore;
 mod typeset;
 pub mod view;
 
@@ -26,6 +27,7 @@ use std::str::FromStr;
 pub use html::html;
 pub use jsonresume::{json_resume, SCHEMA as JSON_RESUME_SCHEMA};
 pub use markdown::markdown;
+pub use objstore::ObjectStoreArtifacts;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
