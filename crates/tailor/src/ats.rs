@@ -60,13 +60,20 @@ pub fn ats_report(
     analysis: &JobAnalysis,
 ) -> AtsReport {
     let (before, _) = ats_score(base, analysis);
-    let (after, matched) = ats_score(variant, analysis);
-    let corpus = corpus(profile);
+    let mut scored = variant.clone();
+    (scored.ats_score, scored.matched_keywords) = ats_score(variant, analysis);
+    report_with(&scored, before, &corpus(profile), analysis)
+}
+
+/// [`ats_report`] with the "before" coverage and the profile's vocabulary already computed (the
+/// pipeline reports three variants against one base).
+pub(crate) fn report_with(variant: &TailoredResume, before: f64, corpus: &str, analysis: &JobAnalysis) -> AtsReport {
+    let (after, matched) = (variant.ats_score, variant.matched_keywords.clone());
     let missing: Vec<String> =
         job_terms(analysis).into_iter().map(|(t, _)| t).filter(|t| !matched.contains(t)).collect();
     let questions = missing
         .iter()
-        .filter(|t| !in_corpus(&corpus, t))
+        .filter(|t| !in_corpus(corpus, t))
         .map(|t| format!("The job asks for \"{t}\". Have you used it? If so, add it to your profile and tailor again."))
         .collect();
     AtsReport {

@@ -153,6 +153,8 @@ fn finish(
     mut variants: Vec<TailoredResume>,
 ) -> Result<Tailored, TailorError> {
     let base = template_resume(profile, job, application_id);
+    let (before, _) = ats_score(&base, analysis);
+    let corpus = facts::corpus(profile);
     for v in &mut variants {
         if let Err(e) = verify_truth(v, profile) {
             return Err(TailorError::Guard { variant: v.variant_id.clone(), reason: e.to_string() });
@@ -160,7 +162,7 @@ fn finish(
         let (score, matched) = ats_score(v, analysis);
         v.ats_score = score;
         v.matched_keywords = matched;
-        v.ats_report = Some(ats_report(v, &base, profile, analysis));
+        v.ats_report = Some(ats::report_with(v, before, &corpus, analysis));
     }
     let chosen = optimize_for_ats(&mut variants).ok_or(TailorError::NoVariants)?;
     Ok(Tailored { variants, chosen })
