@@ -90,6 +90,18 @@ pub async fn tailor_with_ai(
     payer: &Payer<'_>,
 ) -> Result<Tailored, TailorError> {
     let variants = prepare(profile, job, analysis, application_id, versions)?;
+    // The offline provider cannot rewrite: with nothing else in the chain, skip the calls.
+    if ai.chain().breaker_states().iter().all(|(name, _)| *name == "offline") {
+        let fallback = Some(ErrorStrategy::FallbackToTemplate.as_str().to_owned());
+        let verbatim = variants
+            .into_iter()
+            .map(|mut v| {
+                v.guard = GuardReport { fallback: fallback.clone(), ..GuardReport::default() };
+                v
+            })
+            .collect();
+        return finish(profile, job, analysis, application_id, verbatim);
+    }
     let rewritten =
         futures::future::join_all(variants.into_iter().map(|v| rewrite_one(v, profile, job, ai, payer))).await;
     finish(profile, job, analysis, application_id, rewritten)
