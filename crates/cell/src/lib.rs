@@ -7,8 +7,8 @@
 //! the event is delivered.
 
 pub mod agent;
-pub mod ai;
 pub mod agents;
+pub mod ai;
 pub mod api;
 pub mod clock;
 pub mod config;
