@@ -54,6 +54,12 @@ pub struct CellConfig {
     /// Divides every retry delay (1 = the seed's 1 s, 2 s, 4 s, 8 s).
     pub time_compression: u32,
     pub sandbox: SandboxConfig,
+    /// Where the generate step stores the selected variant's PDF (content-addressed by
+    /// SHA-256, so an identical resume is rendered and stored once). Unset: no PDF in the
+    /// workflow. The binary sets it to `DATA_DIR/artifacts`.
+    pub artifacts_dir: Option<std::path::PathBuf>,
+    /// The PDF template of the generate step (`classic`, `modern` or `ats`).
+    pub pdf_template: String,
 }
 
 impl Default for CellConfig {
@@ -65,6 +71,8 @@ impl Default for CellConfig {
             poll_interval_ms: 20,
             time_compression: 1,
             sandbox: SandboxConfig::default(),
+            artifacts_dir: None,
+            pdf_template: "ats".into(),
         }
     }
 }
@@ -72,6 +80,9 @@ impl Default for CellConfig {
 impl CellConfig {
     /// Checks values a typo could break, with a message naming the key.
     pub fn validate(&self) -> Result<(), String> {
+        if !render::templates().iter().any(|t| t.name == self.pdf_template) {
+            return Err(format!("cell.pdf_template: unknown template {:?}", self.pdf_template));
+        }
         if self.cell_id.trim().is_empty() {
             return Err("cell.cell_id must not be empty".into());
         }

@@ -39,8 +39,9 @@ impl Env {
     pub async fn cell(
         &self,
         store: DynStore,
-        cell_config: cell::CellConfig,
+        mut cell_config: cell::CellConfig,
     ) -> Result<(cell::Cell, Vec<tokio::task::JoinHandle<()>>)> {
+        cell_config.artifacts_dir.get_or_insert_with(|| self.data_dir.join("artifacts"));
         let bus: Arc<dyn bus::EventBus> = Arc::new(bus::InProcessBus::default());
         let cell_id = domain::CellId::new(cell_config.cell_id.clone());
         let cell = cell::Cell::standard(store.clone(), bus, cell_config);

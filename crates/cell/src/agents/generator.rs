@@ -26,6 +26,41 @@ fn documents(r: &TailoredResume) -> Vec<Document> {
     ]
 }
 
+/// Fonts and templates, parsed once per process and shared by every render.
+static RENDERER: std::sync::OnceLock<Result<render::Renderer, String>> = std::sync::OnceLock::new();
+
+/// The render step: the selected variant as a two-page PDF in the artifact store; the document
+/// row holds its path there (`ab/<sha256>.pdf`). `None` when the cell keeps no artifacts or the
+/// PDF cannot be made (logged: Markdown and HTML still go out).
+async fn pdf(resume: &TailoredResume, profile: &domain::Profile, ctx: &AgentCtx) -> Option<Document> {
+    let dir = ctx.config.artifacts_dir.clone()?;
+    let doc = tailor::to_json_resume(resume, profile);
+    let opts = render::RenderOptions {
+        template: ctx.config.pdf_template.clone(),
+        format: render::Format::Pdf,
+        pages: Some(2),
+    };
+    let job = tokio::task::spawn_blocking(move || {
+        let renderer = RENDERER
+            .get_or_init(|| render::Renderer::new().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let store = render::artifacts::LocalArtifacts::new(dir);
+        render::artifacts::render_cached(renderer, &store, &doc, &opts).map_err(|e| e.to_string())
+    });
+    match job.await {
+        Ok(Ok(rendered)) => Some(Document { format: "pdf".into(), content: rendered.key.path() }),
+        Ok(Err(e)) => {
+            tracing::warn!(variant = %resume.variant_id, error = %e, "no PDF for this resume");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "the PDF render task failed");
+            None
+        }
+    }
+}
+
 impl GeneratorAgent {
     async fn unit(&self, event: &EventEnvelope, ctx: &AgentCtx, template: bool) -> Result<UnitOfWork, AgentError> {
         let app = application_of(event, ctx).await?;
@@ -78,6 +113,11 @@ impl GeneratorAgent {
         // The optimize step (target: ats) chose `chosen` inside tailoring.
         let target = ctx.policy(StepName::Optimize)?.param("target").unwrap_or("ats").to_owned();
         let selected = variants[chosen].variant_id.clone();
+        let selected_pdf = pdf(&variants[chosen], &profile, ctx).await;
+        let mut formats = vec!["markdown".to_owned(), "html".to_owned()];
+        if selected_pdf.is_some() {
+            formats.push("pdf".into());
+        }
         let payload = EventPayload::ResumeGenerated(ResumeGenerated {
             job_id: app.job_id,
             application_id: app.id,
@@ -93,11 +133,15 @@ impl GeneratorAgent {
                 .collect(),
             selected_variant_id: selected.clone(),
             optimized_for: target,
-            formats: vec!["markdown".into(), "html".into()],
+            formats,
             strategy: template.then(|| ErrorStrategy::FallbackToTemplate.as_str().to_owned()),
         });
+        let mut selected_pdf = selected_pdf;
         for v in variants {
-            let docs = documents(&v);
+            let mut docs = documents(&v);
+            if v.variant_id == selected {
+                docs.extend(selected_pdf.take());
+            }
             unit.writes.push(Write::PutResume { resume: v, documents: docs });
         }
         unit.writes.push(Write::Transition {
