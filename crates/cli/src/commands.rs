@@ -212,7 +212,7 @@ pub async fn serve(env: &Env, listen: Option<String>, no_engine: bool) -> Result
         let (env2, cell2) = (env.clone(), cell.clone());
         Some(tokio::spawn(async move { crate::discover::scheduled(&env2, cell2, stop_rx).await }))
     };
-    let state = cell::api::ApiState { store, metrics: cell.metrics() };
+    let state = cell::api::ApiState { store, metrics: cell.metrics(), ai: cell.ctx().ai.clone() };
     let addr = listen.unwrap_or_else(|| env.config.listen.clone());
     let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(addr = %listener.local_addr()?, engine = !no_engine, "serving");

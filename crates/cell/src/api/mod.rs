@@ -27,6 +27,8 @@ pub use error::{ApiError, ErrorCode};
 pub struct ApiState {
     pub store: DynStore,
     pub metrics: Arc<Metrics>,
+    /// The cell's AI client (tailoring rewrites go through it).
+    pub ai: llm::AiClient,
 }
 
 /// The request id of the current request (set by the middleware, read by error bodies).

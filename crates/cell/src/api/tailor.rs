@@ -73,10 +73,13 @@ pub(super) async fn tailor(
         _ => ai::HeuristicAnalyzer.analyze(&job),
     };
     let app = ApplicationId::from_uuid(Default::default());
-    let tailored = ::tailor::tailor_offline(&profile, &job, &analysis, app, 3).map_err(|e| match e {
-        ::tailor::TailorError::EmptyProfile => ApiError::validation("profile", e.to_string()),
-        other => ApiError::new(ErrorCode::InternalError, other.to_string()),
-    })?;
+    let user_id = user.id.to_string();
+    let payer = llm::client::payer(&user_id, user.cell_id.as_str(), llm::budget::Plan::Pro);
+    let tailored =
+        ::tailor::tailor_with_ai(&profile, &job, &analysis, app, 3, &s.ai, &payer).await.map_err(|e| match e {
+            ::tailor::TailorError::EmptyProfile => ApiError::validation("profile", e.to_string()),
+            other => ApiError::new(ErrorCode::InternalError, other.to_string()),
+        })?;
     let score = score(&profile, &job, &analysis);
     let mut report = ::tailor::TailorReport::new(&score, &tailored);
     let pick = match body.variant {
