@@ -7,8 +7,7 @@
 //! [`crate::normalize_skill`], so "k8s" in a label and "Kubernetes" from the extractor agree.
 
 use crate::HeuristicAnalyzer;
-use chrono::DateTime;
-use domain::{Job, WorkplaceType};
+use domain::Job;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
@@ -59,24 +58,7 @@ fn key(name: &str) -> String {
 
 /// A job built from a case's text (title on the first line).
 pub fn case_job(text: &str) -> Job {
-    let text = text.trim();
-    let (title, description) = text.split_once('\n').unwrap_or((text, ""));
-    Job {
-        id: domain::JobId(uuid::Uuid::nil()),
-        user_id: domain::UserId(uuid::Uuid::nil()),
-        source: "labelled".to_owned(),
-        source_id: String::new(),
-        company: String::new(),
-        title: title.trim().to_owned(),
-        location: String::new(),
-        workplace: WorkplaceType::Unknown,
-        salary: None,
-        description: description.trim().to_owned(),
-        apply_url: String::new(),
-        posted_at: None,
-        discovered_at: DateTime::UNIX_EPOCH,
-        content_hash: String::new(),
-    }
+    Job::from_posting_text("labelled", text)
 }
 
 /// Runs the heuristic extractor on every case and scores its `required_skills`.

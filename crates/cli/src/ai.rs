@@ -63,14 +63,7 @@ pub fn task_request(task: &str, input: String, user: &str) -> Result<LlmRequest>
     if task != ANALYZE_JOB {
         bail!("unknown task `{task}` (known: {ANALYZE_JOB})");
     }
-    let (title, description) = input.split_once('\n').unwrap_or((input.as_str(), ""));
-    let job = domain::Job {
-        title: title.trim().to_owned(),
-        description: description.to_owned(),
-        location: String::new(),
-        workplace: domain::WorkplaceType::Unknown,
-        ..sample_job()
-    };
+    let job = domain::Job::from_posting_text("cli", &input);
     let mut req = llm::providers::tasks::analyze_job_request(&job);
     req.user_id = Some(user.to_owned());
     Ok(req)
@@ -239,21 +232,14 @@ pub async fn bench(corpus: Option<&Path>, calls: usize) -> Result<()> {
 }
 
 fn sample_job() -> domain::Job {
-    let now = chrono::Utc::now();
     domain::Job {
-        id: domain::JobId(uuid::Uuid::nil()),
-        user_id: domain::UserId(uuid::Uuid::nil()),
-        source: "bench".into(),
-        source_id: "0".into(),
         company: "Acme".into(),
-        title: "Senior Backend Engineer".into(),
         location: "Remote".into(),
         workplace: domain::WorkplaceType::Remote,
-        salary: None,
-        description: "Rust, PostgreSQL and Kafka; 5+ years building distributed systems.".into(),
-        apply_url: "https://example.com/apply".into(),
-        posted_at: None,
-        discovered_at: now,
-        content_hash: String::new(),
+        ..domain::Job::from_text(
+            "bench",
+            "Senior Backend Engineer",
+            "Rust, PostgreSQL and Kafka; 5+ years building distributed systems.",
+        )
     }
 }

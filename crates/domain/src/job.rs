@@ -96,3 +96,33 @@ pub struct Job {
     /// Hash of the posting's content, to notice changes.
     pub content_hash: String,
 }
+
+impl Job {
+    /// A job known only by its text (a pasted posting, a labelled case, a model's input): nil
+    /// ids, no board fields, discovered at the Unix epoch. `source` says where the text came from.
+    pub fn from_text(source: &str, title: &str, description: &str) -> Self {
+        Self {
+            id: JobId(uuid::Uuid::nil()),
+            user_id: UserId(uuid::Uuid::nil()),
+            source: source.to_owned(),
+            source_id: String::new(),
+            company: String::new(),
+            title: title.trim().to_owned(),
+            location: String::new(),
+            workplace: WorkplaceType::Unknown,
+            salary: None,
+            description: description.trim().to_owned(),
+            apply_url: String::new(),
+            posted_at: None,
+            discovered_at: DateTime::UNIX_EPOCH,
+            content_hash: String::new(),
+        }
+    }
+
+    /// [`Job::from_text`] over one text whose first line is the title.
+    pub fn from_posting_text(source: &str, text: &str) -> Self {
+        let text = text.trim();
+        let (title, description) = text.split_once('\n').unwrap_or((text, ""));
+        Self::from_text(source, title, description)
+    }
+}

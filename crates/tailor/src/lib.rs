@@ -193,22 +193,7 @@ pub fn check_profile(profile: &Profile) -> Result<(), TailorError> {
 /// A job from bare text (a `.txt` posting, a benchmark corpus line): ids are nil, the source is
 /// `text`.
 pub fn job_for_text(title: &str, description: &str) -> Job {
-    Job {
-        id: domain::JobId::from_uuid(Default::default()),
-        user_id: domain::UserId::from_uuid(Default::default()),
-        source: "text".into(),
-        source_id: String::new(),
-        company: String::new(),
-        title: title.to_owned(),
-        location: String::new(),
-        workplace: domain::WorkplaceType::Unknown,
-        salary: None,
-        description: description.to_owned(),
-        apply_url: String::new(),
-        posted_at: None,
-        discovered_at: chrono::DateTime::UNIX_EPOCH,
-        content_hash: String::new(),
-    }
+    Job::from_text("text", title, description)
 }
 
 #[cfg(test)]

@@ -5,12 +5,10 @@ use super::tasks::{analyze_job_output, posting_of, ANALYZE_JOB};
 use crate::types::{LlmError, LlmRequest, LlmResponse, Provider, Tier, Usage};
 use ai::HeuristicAnalyzer;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use domain::{Job, WorkplaceType};
+use domain::Job;
 
 const NAME: &str = "offline";
 const MODEL: &str = "heuristic";
-const NIL: &str = "00000000-0000-0000-0000-000000000000";
 
 /// Answers `analyze_job` with [`HeuristicAnalyzer`]; every other task is unsupported, so the
 /// chain reports the real failure instead of a made-up answer.
@@ -26,25 +24,7 @@ impl OfflineProvider {
     /// `<posting>` delimiters when the input has them). Ids are nil because the answer carries
     /// none of them.
     fn job_from_input(input: &str) -> Result<Job, LlmError> {
-        let input = posting_of(input).trim();
-        let (title, description) = input.split_once('\n').unwrap_or((input, ""));
-        let nil = |what: &str| LlmError::Unsupported(format!("cannot build a nil {what} id"));
-        Ok(Job {
-            id: NIL.parse().map_err(|_| nil("job"))?,
-            user_id: NIL.parse().map_err(|_| nil("user"))?,
-            source: NAME.to_owned(),
-            source_id: String::new(),
-            company: String::new(),
-            title: title.trim().to_owned(),
-            location: String::new(),
-            workplace: WorkplaceType::Unknown,
-            salary: None,
-            description: description.trim().to_owned(),
-            apply_url: String::new(),
-            posted_at: None,
-            discovered_at: DateTime::<Utc>::default(),
-            content_hash: String::new(),
-        })
+        Ok(Job::from_posting_text(NAME, posting_of(input)))
     }
 }
 
