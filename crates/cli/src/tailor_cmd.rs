@@ -130,11 +130,15 @@ pub fn read_job(path: &Path) -> Result<Job> {
         bail!("posting {} is larger than 2 MiB", path.display());
     }
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let job = match ext.as_str() {
+    let mut job = match ext.as_str() {
         "json" => job_from_json(&text)?,
         "html" | "htm" => job_from_html(&text, path),
         _ => job_from_text(&text),
     };
+    // Seen now: experience in a current role counts up to today.
+    if job.discovered_at == chrono::DateTime::UNIX_EPOCH {
+        job.discovered_at = chrono::Utc::now();
+    }
     if job.title.trim().is_empty() && job.description.trim().is_empty() {
         bail!("posting {} has no title or description", path.display());
     }

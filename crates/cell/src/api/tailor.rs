@@ -56,6 +56,8 @@ pub(super) async fn tailor(
             }
             let mut job = ::tailor::job_for_text(&p.title, &p.description);
             job.user_id = user.id;
+            // Seen now: experience in a current role counts up to today.
+            job.discovered_at = chrono::Utc::now();
             job.company = p.company;
             job.location = p.location;
             job
