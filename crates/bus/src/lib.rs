@@ -17,6 +17,13 @@ pub enum BusError {
     Closed,
     #[error("bus error: {0}")]
     Other(String),
+    /// An adapter's own failure (a broker client error), with its cause kept.
+    #[error("{context}")]
+    Backend {
+        context: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 /// A stream of events for one consumer group.

@@ -1,23 +1,4 @@
-//! Time and ids come through here so tests can control them.
+//! Time, ids and randomness come through the one injected [`Clock`] (the `clock` crate), so
+//! tests can drive them by hand.
 
-use chrono::{DateTime, Utc};
-
-/// A source of the current time.
-pub trait Clock: Send + Sync + 'static {
-    fn now(&self) -> DateTime<Utc>;
-}
-
-/// The wall clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
-/// A fresh UUIDv7 (time-ordered).
-pub fn new_id() -> uuid::Uuid {
-    uuid::Uuid::now_v7()
-}
+pub use ::clock::{system, Clock, DynClock, ManualClock, SystemClock};

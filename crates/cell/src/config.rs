@@ -51,6 +51,9 @@ pub struct CellConfig {
     pub relay_batch: u32,
     /// Idle poll interval of the relay and the timer wheel, in milliseconds.
     pub poll_interval_ms: u64,
+    /// After this many quiet milliseconds a consumer sweeps the log for events it has not
+    /// processed (missed while the store was down, or a failed start-up recovery).
+    pub sweep_interval_ms: u64,
     /// Divides every retry delay (1 = the seed's 1 s, 2 s, 4 s, 8 s).
     pub time_compression: u32,
     pub sandbox: SandboxConfig,
@@ -69,6 +72,7 @@ impl Default for CellConfig {
             workers_per_consumer: 8,
             relay_batch: 512,
             poll_interval_ms: 20,
+            sweep_interval_ms: 2_000,
             time_compression: 1,
             sandbox: SandboxConfig::default(),
             artifacts_dir: None,
@@ -98,10 +102,26 @@ impl CellConfig {
                 return Err(format!("cell.sandbox.{k} must be between 0 and 1, got {v}"));
             }
         }
+        // Seconds become `Duration`s, which cannot hold `inf`, `nan`, negatives or 1e30: at
+        // most a year.
+        const MAX_SECS: f64 = 365.0 * 86_400.0;
+        for (k, v) in
+            [("response_delay_secs", s.response_delay_secs), ("no_response_window_secs", s.no_response_window_secs)]
+        {
+            if !v.is_finite() || !(0.0..=MAX_SECS).contains(&v) {
+                return Err(format!(
+                    "cell.sandbox.{k} must be a finite number of seconds from 0 to {MAX_SECS}, got {v}"
+                ));
+            }
+        }
         Ok(())
     }
 
     pub fn poll_interval(&self) -> Duration {
         Duration::from_millis(self.poll_interval_ms.max(1))
+    }
+
+    pub fn sweep_interval(&self) -> Duration {
+        Duration::from_millis(self.sweep_interval_ms.max(10))
     }
 }

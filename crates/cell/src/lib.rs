@@ -15,7 +15,7 @@ pub mod config;
 pub mod engine;
 pub mod metrics;
 
+pub use crate::clock::{Clock, ManualClock, SystemClock};
 pub use agent::{Agent, AgentCtx, AgentError};
-pub use clock::{Clock, SystemClock};
 pub use config::CellConfig;
-pub use engine::{Cell, RunHandle};
+pub use engine::{Cell, DiscoveryReport, EngineError, IdleReport, RunHandle};

@@ -33,6 +33,24 @@ struct HttpLabels {
     status: String,
 }
 
+/// The media type of [`Metrics::render`]: prometheus-client writes OpenMetrics text.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// The label of an HTTP method: the standard ones by name, anything else (a client may send
+/// any token) as `other`, so the label set stays bounded.
+fn method_label(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "PATCH" => "PATCH",
+        "HEAD" => "HEAD",
+        "OPTIONS" => "OPTIONS",
+        _ => "other",
+    }
+}
+
 type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 
 fn step_histogram() -> Histogram {
@@ -116,9 +134,11 @@ impl Metrics {
         }
     }
 
-    /// Records one HTTP request.
+    /// Records one HTTP request. `route` must come from a bounded set (the matched route
+    /// pattern, never the raw path); `method` is bounded here (see [`method_label`]).
     pub fn http(&self, method: &str, route: &str, status: u16, took: Duration) {
-        let labels = HttpLabels { method: method.into(), route: route.into(), status: status.to_string() };
+        let labels =
+            HttpLabels { method: method_label(method).into(), route: route.into(), status: status.to_string() };
         self.http.get_or_create(&labels).inc();
         self.http_seconds.get_or_create(&labels).observe(took.as_secs_f64());
     }
@@ -142,7 +162,7 @@ impl Metrics {
             .collect()
     }
 
-    /// The Prometheus text exposition.
+    /// The exposition in OpenMetrics text (serve it as [`CONTENT_TYPE`]).
     pub fn render(&self) -> String {
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {

@@ -5,10 +5,11 @@
 
 mod common;
 
+use analysis::OfflineProvider;
 use common::*;
 use domain::{ApplicationState, EventEnvelope, EventType, RetryPolicy};
 use llm::chain::ChainConfig;
-use llm::providers::{OfflineProvider, OpenAiConfig, OpenAiProvider};
+use llm::providers::{OpenAiConfig, OpenAiProvider};
 use llm::{AiClient, AiConfig, Provider};
 use serde_json::{json, Value};
 use std::sync::Arc;

@@ -41,11 +41,7 @@ async fn api_serves_one_users_data_and_hides_everyone_elses() {
         let bob = new_user(&store, "bob@example.com").await;
         let cell = cell_with(store.clone(), cell::agents::standard());
         run_to_idle(&cell, &alice, &matching_postings(5)).await;
-        let app = cell::api::app(cell::api::ApiState {
-            store: store.clone(),
-            metrics: cell.metrics(),
-            ai: cell.ctx().ai.clone(),
-        });
+        let app = cell::api::app(cell::api::ApiState::for_cell(&cell));
         let (alice_key, bob_key) = ("key-alice@example.com", "key-bob@example.com");
 
         let (s, b) = call(&app, "/healthz", None).await;

@@ -119,7 +119,8 @@ async fn every_fixture_source_is_discovered_polled_and_closed() {
         for spec in specs(origin.as_str().trim_end_matches('/')) {
             let base =
                 (!matches!(spec.kind, discovery::SourceKind::Rss | discovery::SourceKind::JsonLd)).then_some(&origin);
-            let r = cell::agents::poll_source(cell.ctx(), &client, user.id, &profile, &spec, base)
+            let r = cell
+                .poll_source(&client, user.id, &profile, &spec, base)
                 .await
                 .unwrap_or_else(|e| panic!("[{}] {spec}: {e}", ts.name));
             assert!(!r.jobs.is_empty(), "[{}] {spec} found nothing: {r:?}", ts.name);
@@ -137,7 +138,7 @@ async fn every_fixture_source_is_discovered_polled_and_closed() {
         for spec in specs(origin.as_str().trim_end_matches('/')) {
             let base =
                 (!matches!(spec.kind, discovery::SourceKind::Rss | discovery::SourceKind::JsonLd)).then_some(&origin);
-            let r = cell::agents::poll_source(cell.ctx(), &client, user.id, &profile, &spec, base).await.unwrap();
+            let r = cell.poll_source(&client, user.id, &profile, &spec, base).await.unwrap();
             assert_eq!((r.discovered, r.changed, r.closed), (0, 0, 0), "[{}] {spec}: {r:?}", ts.name);
             if spec.kind == discovery::SourceKind::Ashby {
                 assert!(r.not_modified, "[{}] ashby should answer 304", ts.name);
@@ -150,7 +151,7 @@ async fn every_fixture_source_is_discovered_polled_and_closed() {
         let gone = board["jobs"].as_array_mut().unwrap().remove(0);
         boards.overrides.lock().unwrap().insert("/v1/boards/acme/jobs".into(), board.to_string());
         let gh: SourceSpec = "greenhouse:acme".parse().unwrap();
-        let r = cell::agents::poll_source(cell.ctx(), &client, user.id, &profile, &gh, Some(&origin)).await.unwrap();
+        let r = cell.poll_source(&client, user.id, &profile, &gh, Some(&origin)).await.unwrap();
         boards.overrides.lock().unwrap().clear();
         assert_eq!(r.closed, 1, "[{}] {r:?}", ts.name);
         let closed: Vec<_> = store
@@ -170,7 +171,7 @@ async fn every_fixture_source_is_discovered_polled_and_closed() {
         // A board that does not exist: a clear error, nothing written.
         let before = store.event_counts(user.id).await.unwrap();
         let missing: SourceSpec = "greenhouse:missing".parse().unwrap();
-        let err = cell::agents::poll_source(cell.ctx(), &client, user.id, &profile, &missing, Some(&origin)).await;
+        let err = cell.poll_source(&client, user.id, &profile, &missing, Some(&origin)).await;
         assert!(err.is_err(), "[{}] a 404 board must fail", ts.name);
         assert_eq!(store.event_counts(user.id).await.unwrap(), before);
     }

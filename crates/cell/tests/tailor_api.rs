@@ -32,11 +32,7 @@ async fn tailors_a_posting_or_an_own_job_and_hides_other_users_jobs() {
         let bob = new_user(&store, "bob@example.com").await;
         let cell = cell_with(store.clone(), cell::agents::standard());
         run_to_idle(&cell, &bob, &matching_postings(1)).await;
-        let app = cell::api::app(cell::api::ApiState {
-            store: store.clone(),
-            metrics: cell.metrics(),
-            ai: cell.ctx().ai.clone(),
-        });
+        let app = cell::api::app(cell::api::ApiState::for_cell(&cell));
         let (alice_key, bob_key) = ("key-alice@example.com", "key-bob@example.com");
 
         let body = json!({"job": {"title": "Senior Backend Engineer", "company": "Acme", "description": POSTING}});
@@ -121,11 +117,7 @@ async fn an_empty_profile_gets_no_resume_not_even_the_template() {
         assert_ne!(app.state, domain::ApplicationState::Generated);
         assert_ne!(app.state, domain::ApplicationState::Submitted);
     }
-    let app = cell::api::app(cell::api::ApiState {
-        store: store.clone(),
-        metrics: cell.metrics(),
-        ai: cell.ctx().ai.clone(),
-    });
+    let app = cell::api::app(cell::api::ApiState::for_cell(&cell));
     let (s, b) =
         post(&app, &json!({"job": {"title": "Backend", "description": POSTING}}), Some("key-empty@example.com")).await;
     assert_eq!((s, b["error"]["details"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("profile")), "{b}");

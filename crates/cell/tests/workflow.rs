@@ -102,7 +102,7 @@ async fn redelivery_and_replay_have_no_second_effect() {
         assert!(report.duplicates > 0);
         // Discovery again: nothing new.
         let profile = sample_profile();
-        let again = cell::agents::discover(cell.ctx(), user.id, &profile, &postings, || {}).await.unwrap();
+        let again = cell.discover(user.id, &profile, &postings, || {}).await.unwrap();
         assert_eq!(again.discovered, 0);
         assert_eq!(again.already_known, postings.len());
         assert_eq!(store.event_counts(user.id).await.unwrap(), before, "[{}]", ts.name);

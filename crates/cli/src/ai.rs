@@ -1,12 +1,17 @@
 //! `applyflow ai ask`: run one AI task through the provider chain (OpenAI → Anthropic → local →
 //! offline, each present only when configured), and `applyflow bench ai`: the AI layer's own
 //! overhead, cache lookup latency and the cache's duplicate-call reduction and wrong-hit rate.
+//!
+//! One-shot commands that call providers (`ai ask`, `ai batch`, `tailor`) spend against the
+//! same ledger as the cell ([`wired`]): today's persisted spend is restored, every charged
+//! attempt is recorded in the store, billed ones are written ahead, and the payer `cli` is on
+//! the configured plan (`ai.plan`, or `ai.budget.user_plans.cli`).
 
+use analysis::task::ANALYZE_JOB;
 use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use llm::budget::Plan;
 use llm::cache::{evaluate_cache, parse_cache_corpus, CACHE_LABELLED};
-use llm::providers::tasks::ANALYZE_JOB;
 use llm::{AiClient, AiConfig, LlmRequest, Provider};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -64,14 +69,65 @@ pub fn task_request(task: &str, input: String, user: &str) -> Result<LlmRequest>
         bail!("unknown task `{task}` (known: {ANALYZE_JOB})");
     }
     let job = domain::Job::from_posting_text("cli", &input);
-    let mut req = llm::providers::tasks::analyze_job_request(&job);
+    let mut req = analysis::task::analyze_job_request(&job);
     req.user_id = Some(user.to_owned());
     Ok(req)
 }
 
+/// The payer of the CLI's own AI calls.
+pub const CLI_PAYER: &str = "cli";
+
+/// How long a one-shot command waits at exit for its spend and alerts to be written.
+const FLUSH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The AI layer of a one-shot command over `providers`, wired to the configured store like the
+/// cell's. Hand it to [`finish`] before exiting.
+pub async fn wired(env: &crate::runtime::Env, providers: Vec<Arc<dyn Provider>>) -> Result<cell::ai::WiredAi> {
+    // Two one-shot commands started at once on a new data directory race to migrate it (SQLite
+    // has no migration lock): the loser fails on a table the winner just made, and succeeds
+    // when it looks again.
+    let mut tries = 0;
+    let store = loop {
+        match env.store().await {
+            Ok(store) => break store,
+            Err(e) if tries < 4 => {
+                tries += 1;
+                tracing::debug!(error = %e, tries, "opening the store failed; trying again");
+                tokio::time::sleep(std::time::Duration::from_millis(100 * tries)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let setup = cell::ai::AiSetup {
+        providers,
+        config: env.config.ai.ai_config()?,
+        plan: env.config.ai.plan,
+        alert_webhook: env.config.ai.alert_webhook.clone(),
+        clock: cell::clock::system(),
+    };
+    let cell_id = domain::CellId::new(env.config.cell.cell_id.clone());
+    let metrics = cell::metrics::Metrics::default();
+    cell::ai::wire(store, cell_id, &metrics, setup).await.context("cannot set up the AI layer")
+}
+
+/// Writes what the command spent (and its alerts), then stops the writers.
+pub async fn finish(wired: cell::ai::WiredAi) {
+    match tokio::time::timeout(FLUSH_TIMEOUT, wired.flush()).await {
+        Ok(flushed) if flushed.undelivered_alerts > 0 => eprintln!(
+            "note: {} spend alert(s) could not be delivered yet; they are stored and resent on the next run",
+            flushed.undelivered_alerts
+        ),
+        Ok(_) => {}
+        Err(_) => eprintln!("warning: the AI spend could not be written within {FLUSH_TIMEOUT:?}"),
+    }
+    for task in wired.tasks {
+        task.abort();
+    }
+}
+
 pub async fn run(env: &crate::runtime::Env, cmd: AiCommand) -> Result<()> {
     match cmd {
-        AiCommand::Ask { task, file, format } => ask(task, file, format).await,
+        AiCommand::Ask { task, file, format } => ask(env, task, file, format).await,
         AiCommand::Batch { task, provider, poll_secs, deadline_hours, files } => {
             let every = std::time::Duration::from_secs(poll_secs.max(1));
             let deadline = std::time::Duration::from_secs(deadline_hours.max(1) * 3600);
@@ -81,23 +137,26 @@ pub async fn run(env: &crate::runtime::Env, cmd: AiCommand) -> Result<()> {
     }
 }
 
-async fn ask(task: String, file: PathBuf, format: AskFormat) -> Result<()> {
+async fn ask(env: &crate::runtime::Env, task: String, file: PathBuf, format: AskFormat) -> Result<()> {
     let input = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
     if input.len() > 1 << 20 {
         bail!("{} is larger than 1 MiB", file.display());
     }
-    let providers = llm::providers::chain_from_env();
+    let req = task_request(&task, input, CLI_PAYER)?;
+    let providers = analysis::chain_from_env();
     let names: Vec<String> = providers.iter().map(|p| p.name().to_owned()).collect();
-    let client = AiClient::new(providers, AiConfig::default());
-    let req = task_request(&task, input, "cli")?;
-    let payer = llm::client::payer("cli", "cell-001", Plan::Enterprise);
-    match client.run(&req, &payer).await {
+    let wired = wired(env, providers).await?;
+    let cell_id = env.config.cell.cell_id.clone();
+    let payer = wired.client.payer(CLI_PAYER, &cell_id);
+    let result = wired.client.run(&req, &payer).await;
+    finish(wired).await;
+    match result {
         Ok(answer) => {
             if format == AskFormat::Json {
                 println!("{}", serde_json::to_string(&answer)?);
             } else {
                 eprintln!("chain: {}", names.join(" → "));
-                eprintln!("answered by {} ({}), cost ${:.6}", answer.provider, answer.model, answer.cost_usd);
+                eprintln!("answered by {} ({}), charged ${:.6}", answer.provider, answer.model, answer.cost_usd);
                 for a in &answer.attempts {
                     eprintln!("  {:<10} {:<28} {:<16} {} ms", a.provider, a.model, a.outcome, a.latency_ms);
                 }
@@ -152,7 +211,7 @@ fn pct(v: &mut [f64], q: f64) -> f64 {
 }
 
 pub async fn bench(corpus: Option<&Path>, calls: usize) -> Result<()> {
-    let answer = llm::providers::tasks::analyze_job_output(&ai::HeuristicAnalyzer.analyze(&sample_job()));
+    let answer = analysis::task::analyze_job_output(&analysis::HeuristicAnalyzer.analyze(&sample_job()));
     let (base_url, server) = mock_upstream(&answer).await?;
     let openai = llm::providers::OpenAiProvider::new(llm::providers::OpenAiConfig {
         base_url: base_url.clone(),
@@ -199,7 +258,7 @@ pub async fn bench(corpus: Option<&Path>, calls: usize) -> Result<()> {
         let p = &feed[(i * 7) % feed.len()];
         let req = task_request(ANALYZE_JOB, format!("{} probe {i}\n{}", p.title, p.description), "bench")?;
         let t = Instant::now();
-        let _ = client.cache().lookup(&req, chrono::Utc::now());
+        let _ = client.cache().lookup(&req, client.clock().now());
         lookups.push(t.elapsed().as_secs_f64() * 1e6);
     }
     let (pairs, corpus_name) = match corpus {

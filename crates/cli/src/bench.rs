@@ -46,6 +46,11 @@ pub enum BenchCommand {
     Tailor(crate::tailor_cmd::BenchTailorArgs),
     /// PDF rendering: cold and warm latency for a two-page resume, PDFs per second on all cores.
     Render(crate::render_cmd::BenchRenderArgs),
+    /// The fault drill: runs the pipeline while injecting each fault (agent panic, database
+    /// outage, absurd provider headers, SIGTERM, SIGKILL, a board dropping a deduplicated
+    /// posting, NUL bytes) and prints, per fault, workflows completed, lost, duplicated and the
+    /// time to recover, as JSON.
+    Faults(crate::bench_faults::BenchFaultsArgs),
 }
 
 pub async fn run(env: &Env, cmd: BenchCommand) -> Result<()> {
@@ -55,6 +60,7 @@ pub async fn run(env: &Env, cmd: BenchCommand) -> Result<()> {
         BenchCommand::Ai { corpus, calls } => crate::ai::bench(corpus.as_deref(), calls.max(1)).await,
         BenchCommand::Tailor(args) => crate::tailor_cmd::bench(args).await,
         BenchCommand::Render(args) => crate::render_cmd::bench(args),
+        BenchCommand::Faults(args) => crate::bench_faults::run(env, args).await,
     }
 }
 
@@ -78,7 +84,7 @@ async fn pipeline(env: &Env, applications: usize, users: usize) -> Result<()> {
         bail!("the sample profile matches no posting of the offline feed");
     }
     let per_user = applications.div_ceil(users);
-    let run_id = uuid::Uuid::now_v7().simple().to_string();
+    let run_id = cell::Clock::new_id(&cell::SystemClock).simple().to_string();
     let mut batches = Vec::new();
     for u in 0..users {
         let (user, _) =
@@ -99,13 +105,13 @@ async fn pipeline(env: &Env, applications: usize, users: usize) -> Result<()> {
     cfg.sandbox.no_response_window_secs = 0.0;
     cfg.time_compression = 1000;
     cfg.poll_interval_ms = 5;
-    let (cell, _ai_tasks) = bench_env.cell(store.clone(), cfg).await?;
+    let (cell, ai) = bench_env.cell(store.clone(), cfg).await?;
     let engine = cell.start().await?;
     let started = Instant::now();
     let discover = batches.iter().map(|(user, postings)| {
         let cell = cell.clone();
         let profile = profile.clone();
-        async move { cell::agents::discover(cell.ctx(), user.id, &profile, postings, || {}).await }
+        async move { cell.discover(user.id, &profile, postings, || {}).await }
     });
     for r in futures::future::join_all(discover).await {
         r?;
@@ -120,6 +126,7 @@ async fn pipeline(env: &Env, applications: usize, users: usize) -> Result<()> {
     }
     let elapsed = started.elapsed();
     engine.shutdown().await;
+    ai.finish().await;
 
     let mut completed = 0;
     let mut failed = 0;

@@ -7,7 +7,6 @@ use clap::Subcommand;
 use domain::{CellId, Profile, UserId};
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::time::Duration;
 use store::{DynStore, User};
 
 #[derive(Debug, Subcommand)]
@@ -68,11 +67,12 @@ pub async fn create_user(store: &DynStore, email: &str, cell_id: &str) -> Result
     if store.user_by_email(email).await?.is_some() {
         bail!("a user with email {email} already exists");
     }
+    let clock = cell::SystemClock;
     let user = User {
-        id: UserId(uuid::Uuid::now_v7()),
+        id: UserId(cell::Clock::new_id(&clock)),
         email: email.to_owned(),
         cell_id: CellId::new(cell_id),
-        created_at: chrono::Utc::now(),
+        created_at: cell::Clock::now(&clock),
     };
     let key = new_api_key();
     store.create_user(&user, &hash_api_key(&key)).await?;
@@ -175,9 +175,10 @@ pub async fn events(env: &Env, cmd: EventsCommand) -> Result<()> {
                 Some(e) => Some(resolve_user(&store, Some(&e)).await?.id),
                 None => None,
             };
-            let (cell, _ai_tasks) = env.cell(store, env.config.cell.clone()).await?;
+            let (cell, ai) = env.cell(store, env.config.cell.clone()).await?;
             let report = cell.replay(user_id).await?;
             let fired = cell.fire_due_timers().await?;
+            ai.finish().await;
             println!("{}", serde_json::json!({ "replay": report, "timers_fired": fired }));
             if !report.malformed.is_empty() {
                 bail!("{} malformed event(s) in the log were reported and skipped", report.malformed.len());
@@ -203,7 +204,7 @@ pub async fn open_workflows(store: &DynStore, users: &[User]) -> Result<u64> {
 
 pub async fn serve(env: &Env, listen: Option<String>, no_engine: bool) -> Result<()> {
     let store = env.store().await?;
-    let (cell, _ai_tasks) = env.cell(store.clone(), env.config.cell.clone()).await?;
+    let (cell, ai) = env.cell(store.clone(), env.config.cell.clone()).await?;
     let engine = if no_engine { None } else { Some(cell.start().await?) };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let discovery = if no_engine {
@@ -212,12 +213,14 @@ pub async fn serve(env: &Env, listen: Option<String>, no_engine: bool) -> Result
         let (env2, cell2) = (env.clone(), cell.clone());
         Some(tokio::spawn(async move { crate::discover::scheduled(&env2, cell2, stop_rx).await }))
     };
-    let state = cell::api::ApiState { store, metrics: cell.metrics(), ai: cell.ctx().ai.clone() };
+    let state = cell::api::ApiState::for_cell(&cell);
     let addr = listen.unwrap_or_else(|| env.config.listen.clone());
     let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(addr = %listener.local_addr()?, engine = !no_engine, "serving");
     eprintln!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, cell::api::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let limits = env.config.http.limits();
+    cell::api::serve(listener, cell::api::app_with_limits(state, &limits), &limits, crate::runtime::shutdown_signal())
+        .await;
     let _ = stop_tx.send(true);
     if let Some(d) = discovery {
         let _ = d.await;
@@ -225,32 +228,60 @@ pub async fn serve(env: &Env, listen: Option<String>, no_engine: bool) -> Result
     if let Some(e) = engine {
         e.shutdown().await;
     }
+    ai.finish().await;
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 pub async fn run_engine(env: &Env, until_idle: bool) -> Result<()> {
     let store = env.store().await?;
-    let (cell, _ai_tasks) = env.cell(store.clone(), env.config.cell.clone()).await?;
-    let engine = cell.start().await?;
+    let (cell, ai) = env.cell(store.clone(), env.config.cell.clone()).await?;
     let users = store.list_users().await?;
     let feed = discovery::offline_feed()?;
-    for u in &users {
-        if let Some(profile) = store.get_profile(u.id).await? {
-            let report = cell::agents::discover(cell.ctx(), u.id, &profile, &feed, || {}).await?;
-            tracing::info!(user = %u.email, ?report, "discovery done");
+    // The engine runs in the background (or, with --until-idle, in this task) while discovery
+    // feeds it; a signal stops both gracefully.
+    let engine = if until_idle { None } else { Some(cell.start().await?) };
+    let work = async {
+        for u in &users {
+            if let Some(profile) = store.get_profile(u.id).await? {
+                let report = cell.discover(u.id, &profile, &feed, || {}).await?;
+                tracing::info!(user = %u.email, ?report, "discovery done");
+            }
         }
-    }
-    if until_idle {
-        while open_workflows(&store, &users).await? > 0 {
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        if until_idle {
+            let report = cell.run_until_idle().await?;
+            let open = open_workflows(&store, &users).await?;
+            println!(
+                "{}",
+                serde_json::json!({
+                    "processed": report.processed,
+                    "timers_fired": report.timers_fired,
+                    "stuck": report.stuck,
+                    "open_workflows": open,
+                    "note": "open workflows wait for a timer (an employer's answer or the no-response window); run again later or keep `applyflow serve` running",
+                })
+            );
+        } else {
+            crate::runtime::shutdown_signal().await;
         }
-    } else {
-        shutdown_signal().await;
+        anyhow::Ok(())
+    };
+    // With --until-idle a signal asks the engine to stop: in-flight steps finish or go back
+    // to the log, and `run_until_idle` returns.
+    let stopper = until_idle.then(|| {
+        let cell = cell.clone();
+        tokio::spawn(async move {
+            crate::runtime::shutdown_signal().await;
+            eprintln!("stopping: in-flight steps finish or go back to the log; run again to resume");
+            cell.request_stop();
+        })
+    });
+    let result = work.await;
+    if let Some(s) = stopper {
+        s.abort();
     }
-    engine.shutdown().await;
-    Ok(())
+    if let Some(engine) = engine {
+        engine.shutdown().await;
+    }
+    ai.finish().await;
+    result
 }

@@ -21,6 +21,7 @@ fn bar(len: u64, msg: &'static str) -> ProgressBar {
 
 pub async fn run(env: &Env, jobs: Option<usize>) -> Result<()> {
     let started = Instant::now();
+    let mut signalled = std::pin::pin!(crate::runtime::shutdown_signal());
     let store = env.store().await?;
     let profile = Profile::import(discovery::SAMPLE_PROFILE).context("the bundled sample profile is invalid")?;
     let email = profile.resume.basics.email.clone().unwrap_or_else(|| "demo@applyflow.local".into());
@@ -38,7 +39,7 @@ pub async fn run(env: &Env, jobs: Option<usize>) -> Result<()> {
     cfg.time_compression = env.config.demo.time_compression;
     cfg.sandbox.response_delay_secs = env.config.demo.response_delay_secs;
     cfg.sandbox.no_response_window_secs = env.config.demo.no_response_window_secs;
-    let (cell, _ai_tasks) = env.cell(store.clone(), cfg).await?;
+    let (cell, ai) = env.cell(store.clone(), cfg).await?;
     let engine = cell.start().await?;
 
     let mut feed = discovery::offline_feed()?;
@@ -46,7 +47,7 @@ pub async fn run(env: &Env, jobs: Option<usize>) -> Result<()> {
         feed.truncate(n);
     }
     let pb = bar(feed.len() as u64, "discovering jobs");
-    let report = cell::agents::discover(cell.ctx(), user.id, &profile, &feed, || pb.inc(1)).await?;
+    let report = cell.discover(user.id, &profile, &feed, || pb.inc(1)).await?;
     pb.finish_and_clear();
     eprintln!(
         "discovery: {} postings, {} match your preferences, {} new",
@@ -66,15 +67,26 @@ pub async fn run(env: &Env, jobs: Option<usize>) -> Result<()> {
         if Instant::now() > deadline {
             pb.abandon();
             engine.shutdown().await;
+            ai.finish().await;
             bail!(
                 "{open} workflow(s) still running after {}s; run the demo again to resume",
                 env.config.demo.timeout_secs
             );
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::select! {
+            _ = &mut signalled => {
+                pb.abandon();
+                engine.shutdown().await;
+                ai.finish().await;
+                eprintln!("stopped by a signal: in-flight steps finished or went back to the log; run the demo again to resume");
+                return Ok(());
+            }
+            _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+        }
     }
     pb.finish_and_clear();
     engine.shutdown().await;
+    ai.finish().await;
 
     let counts = store.event_counts(user.id).await?;
     let n = |t: &str| counts.get(t).copied().unwrap_or(0);

@@ -18,8 +18,8 @@ pub enum SourcesCommand {
     /// rss:URL, hn:STORY_ID, jsonld:PAGE_URL
     Add {
         spec: String,
-        /// Poll it every SECS seconds [default: discovery.interval_secs]
-        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(60..))]
+        /// Poll it every SECS seconds, 60 to 31536000 (a year) [default: discovery.interval_secs]
+        #[arg(long, value_name = "SECS", value_parser = parse_every, allow_hyphen_values = true)]
         every: Option<u64>,
         #[arg(long, value_name = "EMAIL")]
         user: Option<String>,
@@ -35,6 +35,33 @@ pub enum SourcesCommand {
         #[arg(long, value_name = "EMAIL")]
         user: Option<String>,
     },
+}
+
+/// The shortest and longest `--every`: a minute (boards are polled politely) and a year
+/// (longer intervals overflow the scheduler's clock arithmetic).
+const EVERY_SECS: std::ops::RangeInclusive<u64> = 60..=365 * 86_400;
+
+/// Parses `--every SECS`: a whole number of seconds in [`EVERY_SECS`]. `0`, negatives, `inf`,
+/// `nan`, `1e30`, fractions and numbers too large for any integer are refused with a message
+/// saying what is accepted.
+fn parse_every(text: &str) -> std::result::Result<u64, String> {
+    let (min, max) = (*EVERY_SECS.start(), *EVERY_SECS.end());
+    let accepted = format!("--every takes a whole number of seconds from {min} to {max} (e.g. 3600)");
+    let t = text.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!("{accepted}; {t:?} is not a whole number"));
+    }
+    let below = format!("{accepted}; {t} is below the minimum of {min}");
+    if t.starts_with('-') {
+        return Err(below);
+    }
+    match digits.parse::<u64>() {
+        Ok(n) if EVERY_SECS.contains(&n) => Ok(n),
+        Ok(n) if n < min => Err(below),
+        // Past the maximum, or too large for any integer.
+        _ => Err(format!("{accepted}; {t} is above the maximum of {max}")),
+    }
 }
 
 /// How `discover` prints what it found.
@@ -73,7 +100,7 @@ pub async fn sources(env: &Env, cmd: SourcesCommand) -> Result<()> {
             let spec: SourceSpec = spec.parse().map_err(anyhow::Error::msg)?;
             let user = resolve_user(&store, user.as_deref()).await?;
             let key = spec.to_string();
-            if store.add_source(user.id, &key, chrono::Utc::now()).await? {
+            if store.add_source(user.id, &key, cell::Clock::now(&cell::SystemClock)).await? {
                 println!("following {spec} for {}", user.email);
             } else {
                 println!("{} already follows {spec}", user.email);
@@ -139,7 +166,7 @@ pub async fn discover(env: &Env, args: DiscoverArgs) -> Result<()> {
     if let Ok(style) = ProgressStyle::with_template("{spinner} fetching {msg:<40} [{bar:30}] {pos}/{len}") {
         pb.set_style(style.progress_chars("=> "));
     }
-    let (cell, _ai_tasks) = env.cell(store.clone(), env.config.cell.clone()).await?;
+    let (cell, ai) = env.cell(store.clone(), env.config.cell.clone()).await?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.format == Format::Table {
@@ -151,9 +178,7 @@ pub async fn discover(env: &Env, args: DiscoverArgs) -> Result<()> {
         let result = match (&user, args.dry_run) {
             (Some(u), false) => {
                 let profile = store.get_profile(u.id).await?.context("this user has no profile: import one first")?;
-                cell::agents::poll_source(cell.ctx(), &client, u.id, &profile, spec, base.as_ref())
-                    .await
-                    .map_err(|e| e.to_string())
+                cell.poll_source(&client, u.id, &profile, spec, base.as_ref()).await.map_err(|e| e.to_string())
             }
             _ => cell::agents::fetch_canonical(&client, spec, base.as_ref(), &Validators::default())
                 .await
@@ -163,7 +188,7 @@ pub async fn discover(env: &Env, args: DiscoverArgs) -> Result<()> {
         pb.inc(1);
         match result {
             Ok(report) => {
-                record(&cell.metrics(), &report);
+                cell::engine::record_poll(&cell.metrics(), &report);
                 for job in &report.jobs {
                     print_job(&mut out, job, args.format)?;
                 }
@@ -178,6 +203,7 @@ pub async fn discover(env: &Env, args: DiscoverArgs) -> Result<()> {
     }
     pb.finish_and_clear();
     out.flush()?;
+    ai.finish().await;
     if failures == specs.len() {
         bail!("every source failed");
     }
@@ -214,9 +240,9 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-/// Discovery on its schedule (inside `serve`): every `discovery.interval_secs`, poll each
-/// user's followed sources. Returns when `stop` flips.
-pub async fn scheduled(env: &Env, cell: cell::Cell, mut stop: tokio::sync::watch::Receiver<bool>) {
+/// Discovery on its schedule (inside `serve`): builds the polite HTTP client from the
+/// `discovery` configuration and hands it to the cell's scheduler until `stop` flips.
+pub async fn scheduled(env: &Env, cell: cell::Cell, stop: tokio::sync::watch::Receiver<bool>) {
     let cfg = &env.config.discovery;
     let fetch_config = fetch::FetchConfig {
         allow_private: cfg.allow_private,
@@ -225,64 +251,75 @@ pub async fn scheduled(env: &Env, cell: cell::Cell, mut stop: tokio::sync::watch
         ..Default::default()
     };
     let client = match fetch::PoliteClient::new(fetch_config) {
-        Ok(c) => c,
+        Ok(c) => c.with_clock(cell.ctx().clock.clone()),
         Err(error) => {
             tracing::error!(%error, "discovery disabled: cannot build the HTTP client");
             return;
         }
     };
-    let default_secs = cfg.interval_secs.max(60);
     // Each source has its own schedule; check which are due once a minute.
-    let tick = std::time::Duration::from_secs(60);
-    loop {
-        if let Err(error) = poll_due(&cell, &client, default_secs).await {
-            tracing::warn!(%error, "discovery round failed");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(tick) => {}
-            _ = stop.changed() => return,
-        }
-    }
+    cell.run_discovery(
+        std::sync::Arc::new(client),
+        cfg.interval_secs.max(60),
+        std::time::Duration::from_secs(60),
+        stop,
+    )
+    .await;
 }
 
-async fn poll_due(cell: &cell::Cell, client: &fetch::PoliteClient, default_secs: u64) -> Result<()> {
-    let store = cell.store();
-    let now = chrono::Utc::now();
-    for user in store.list_users().await? {
-        let Some(profile) = store.get_profile(user.id).await? else { continue };
-        for source in store.list_sources(user.id).await?.into_iter().filter(|s| s.is_due(now, default_secs)) {
-            let Ok(spec) = source.spec.parse::<SourceSpec>() else {
-                tracing::warn!(spec = %source.spec, "unreadable source spec; skipped");
-                continue;
-            };
-            match cell::agents::poll_source(cell.ctx(), client, user.id, &profile, &spec, None).await {
-                Ok(report) => {
-                    record(&cell.metrics(), &report);
-                    tracing::info!(user = %user.email, source = %spec, discovered = report.discovered,
-                        changed = report.changed, closed = report.closed, skipped = report.skipped.len(), "source polled")
-                }
-                Err(error) => {
-                    cell.metrics().discovery(spec.kind.as_str(), "failed", 1);
-                    tracing::warn!(user = %user.email, source = %spec, %error, "source poll failed")
-                }
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// `applyflow sources …` as clap parses it.
+    #[derive(Debug, Parser)]
+    struct Sources {
+        #[command(subcommand)]
+        command: SourcesCommand,
+    }
+
+    fn every(value: &str) -> std::result::Result<Option<u64>, String> {
+        match Sources::try_parse_from(["sources", "add", "greenhouse:acme", "--every", value]) {
+            Ok(Sources { command: SourcesCommand::Add { every, .. } }) => Ok(every),
+            Ok(other) => Err(format!("parsed as {other:?}")),
+            Err(e) => Err(e.to_string()),
         }
     }
-    Ok(())
-}
 
-/// Counts a poll's outcome in the cell's metrics.
-fn record(metrics: &cell::metrics::Metrics, r: &cell::agents::PollReport) {
-    let kind = r.source.split(':').next().unwrap_or("unknown");
-    for (result, n) in [
-        ("discovered", r.discovered),
-        ("not_matching", r.not_matching),
-        ("duplicate", r.duplicates),
-        ("changed", r.changed),
-        ("unchanged", r.unchanged),
-        ("closed", r.closed),
-        ("skipped", r.skipped.len()),
-    ] {
-        metrics.discovery(kind, result, n as u64);
+    #[test]
+    fn every_takes_whole_seconds_from_a_minute_to_a_year() {
+        assert_eq!(every("60"), Ok(Some(60)));
+        assert_eq!(every("3600"), Ok(Some(3600)));
+        assert_eq!(every(" +900 "), Ok(Some(900)));
+        assert_eq!(every("31536000"), Ok(Some(31_536_000)));
+        assert_eq!(parse_every("86400"), Ok(86_400));
+    }
+
+    #[test]
+    fn absurd_every_values_are_refused_with_a_clear_error() {
+        for (value, why) in [
+            ("0", "below the minimum of 60"),
+            ("59", "below the minimum of 60"),
+            ("-1", "below the minimum of 60"),
+            ("-99999999999999999999999", "below the minimum of 60"),
+            ("31536001", "above the maximum of 31536000"),
+            ("18446744073709551615", "above the maximum"),
+            ("99999999999999999999999999999999999999999", "above the maximum"),
+            ("inf", "\"inf\" is not a whole number"),
+            ("-inf", "is not a whole number"),
+            ("NaN", "is not a whole number"),
+            ("1e30", "is not a whole number"),
+            ("1.5", "is not a whole number"),
+            ("", "is not a whole number"),
+            ("-", "is not a whole number"),
+            ("1h", "is not a whole number"),
+        ] {
+            let err = parse_every(value).unwrap_err();
+            assert!(err.contains(why) && err.contains("whole number of seconds from 60 to 31536000"), "{value}: {err}");
+            // Through clap too: an error naming the flag, never a panic or a value.
+            let err = every(value).unwrap_err();
+            assert!(err.contains("--every") && err.contains(why), "{value}: {err}");
+        }
     }
 }

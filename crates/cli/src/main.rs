@@ -5,6 +5,7 @@ mod ai;
 mod ai_spend;
 mod bench;
 mod bench_discovery;
+mod bench_faults;
 mod commands;
 mod config;
 mod demo;
@@ -91,7 +92,7 @@ enum Command {
     #[command(subcommand)]
     Bench(bench::BenchCommand),
     /// Print the effective configuration (secrets hidden).
-    Config,
+    Config(config::ConfigArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -131,14 +132,6 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Tailor(a) => tailor_cmd::run(&env, a).await,
         Command::Render(a) => render_cmd::run(&env, a),
         Command::Templates(c) => render_cmd::templates(c),
-        Command::Config => {
-            let text = toml_of(&env.config.redacted())?;
-            println!("# data dir: {}\n{text}", env.data_dir.display());
-            Ok(())
-        }
+        Command::Config(a) => config::show(&env, &a),
     }
-}
-
-fn toml_of(c: &config::Config) -> Result<String> {
-    Ok(serde_json::to_string_pretty(c)?)
 }

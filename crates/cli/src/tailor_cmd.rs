@@ -1,14 +1,13 @@
-//! `applyflow tailor`: tailor a profile to one job posting, standalone (no server, no database),
-//! through the AI providers configured in the environment (none: offline). `applyflow bench
-//! tailor`: tailoring latency per job (offline, without PDF) and the offline extractor's skill
-//! precision and recall.
+//! `applyflow tailor`: tailor a profile to one job posting, standalone (no server), through the
+//! AI providers configured in the environment (none: offline); its AI calls spend against the
+//! same budget ledger as the cell and are recorded in the data directory's store (see
+//! [`crate::ai::wired`]). `applyflow bench tailor`: tailoring latency per job (offline, without
+//! PDF) and the offline extractor's skill precision and recall.
 
 use crate::runtime::Env;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use domain::{Job, MatchScore, Profile, TailoredResume};
-use llm::budget::Plan;
-use llm::{AiClient, AiConfig};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -64,19 +63,22 @@ pub struct BenchTailorArgs {
     pub runs: usize,
 }
 
-pub async fn run(_env: &Env, args: TailorArgs) -> Result<()> {
+pub async fn run(env: &Env, args: TailorArgs) -> Result<()> {
     let profile = read_profile(&args.profile)?;
-    let job = read_job(&args.job)?;
-    let analysis = ai::HeuristicAnalyzer.analyze(&job);
+    let job = read_job(&args.job, cell::clock::system().as_ref())?;
+    let analysis = analysis::HeuristicAnalyzer.analyze(&job);
     let providers = if args.offline {
-        vec![std::sync::Arc::new(llm::providers::OfflineProvider::new()) as std::sync::Arc<dyn llm::Provider>]
+        vec![std::sync::Arc::new(analysis::OfflineProvider::new()) as std::sync::Arc<dyn llm::Provider>]
     } else {
-        llm::providers::chain_from_env()
+        analysis::chain_from_env()
     };
-    let client = AiClient::new(providers, AiConfig::default());
-    let payer = llm::client::payer("cli", "cli", Plan::Enterprise);
+    let wired = crate::ai::wired(env, providers).await?;
+    let cell_id = env.config.cell.cell_id.clone();
+    let payer = wired.client.payer(crate::ai::CLI_PAYER, &cell_id);
     let app = domain::ApplicationId::from_uuid(Default::default());
-    let tailored = tailor::tailor_with_ai(&profile, &job, &analysis, app, 3, &client, &payer).await?;
+    let tailored = tailor::tailor_with_ai(&profile, &job, &analysis, app, 3, &wired.client, &payer).await;
+    crate::ai::finish(wired).await;
+    let tailored = tailored?;
     let score = match_score(&profile, &job, &analysis);
     let mut report = TailorReport::new(&score, &tailored);
     let pick = match args.variant {
@@ -107,7 +109,7 @@ pub async fn run(_env: &Env, args: TailorArgs) -> Result<()> {
 
 /// The match score from the analysis crate; when it gives no verdict at all, keyword coverage.
 pub fn match_score(profile: &Profile, job: &Job, analysis: &domain::JobAnalysis) -> MatchScore {
-    let m = ai::match_score(profile, job, analysis);
+    let m = analysis::match_score(profile, job, analysis);
     if m == MatchScore::default() {
         tailor::fallback_match_score(profile, analysis)
     } else {
@@ -124,7 +126,7 @@ fn read_profile(path: &Path) -> Result<Profile> {
 }
 
 /// Reads a posting file by its extension.
-pub fn read_job(path: &Path) -> Result<Job> {
+pub fn read_job(path: &Path, clock: &dyn cell::Clock) -> Result<Job> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read posting {}", path.display()))?;
     if text.len() > 2 << 20 {
         bail!("posting {} is larger than 2 MiB", path.display());
@@ -137,7 +139,7 @@ pub fn read_job(path: &Path) -> Result<Job> {
     };
     // Seen now: experience in a current role counts up to today.
     if job.discovered_at == chrono::DateTime::UNIX_EPOCH {
-        job.discovered_at = chrono::Utc::now();
+        job.discovered_at = clock.now();
     }
     if job.title.trim().is_empty() && job.description.trim().is_empty() {
         bail!("posting {} has no title or description", path.display());
@@ -285,14 +287,14 @@ pub async fn bench(args: BenchTailorArgs) -> Result<()> {
     let cases = match &args.corpus {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            ai::parse_skill_cases(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            analysis::parse_skill_cases(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
         }
-        None => ai::builtin_skill_cases(),
+        None => analysis::builtin_skill_cases(),
     };
-    let scores = ai::evaluate_skills(&cases);
+    let scores = analysis::evaluate_skills(&cases);
 
     let profile = Profile::import(discovery::SAMPLE_PROFILE)?;
-    let now = chrono::Utc::now();
+    let now = cell::clock::system().now();
     let jobs: Vec<Job> = discovery::offline_feed()?
         .iter()
         .map(|p| discovery::to_job(p, domain::JobId(uuid::Uuid::nil()), domain::UserId(uuid::Uuid::nil()), now))
@@ -300,7 +302,7 @@ pub async fn bench(args: BenchTailorArgs) -> Result<()> {
     if jobs.is_empty() {
         bail!("the offline feed is empty");
     }
-    let analyses: Vec<_> = jobs.iter().map(|j| ai::HeuristicAnalyzer.analyze(j)).collect();
+    let analyses: Vec<_> = jobs.iter().map(|j| analysis::HeuristicAnalyzer.analyze(j)).collect();
     let app = domain::ApplicationId::from_uuid(Default::default());
     let mut samples = Vec::with_capacity(args.runs);
     for i in 0..args.runs.max(1) {

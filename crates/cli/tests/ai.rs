@@ -21,6 +21,7 @@ fn posting_file(dir: &std::path::Path) -> std::path::PathBuf {
 
 fn ask(dir: &std::path::Path, envs: &[(&str, String)]) -> Value {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_applyflow"));
+    cmd.arg("--data-dir").arg(dir.join("ask-data")).env_remove("DATABASE_URL");
     cmd.args(["ai", "ask", "--task", "analyze_job"]).arg(posting_file(dir)).args(["--format", "json"]);
     for k in ["OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "OLLAMA_HOST"] {
         cmd.env_remove(k);
@@ -166,7 +167,7 @@ async fn ai_batch_runs_files_through_the_message_batches_api_and_records_spend()
         .unwrap();
     assert!(spend.status.success(), "{}", String::from_utf8_lossy(&spend.stderr));
     let spend: Value = serde_json::from_slice(&spend.stdout).unwrap();
-    assert_eq!(spend["calls"], 1);
+    assert_eq!(spend["calls"], 1, "{spend}");
     assert!((spend["total_usd"].as_f64().unwrap() - 0.40).abs() < 1e-9, "{spend}");
     assert_eq!(spend["models"][0]["provider"], "anthropic");
 }

@@ -1,6 +1,6 @@
 //! The binary, black-box: the demo end to end and twice, `kill -9` at random points then a
 //! resume that ends where an uninterrupted run ends, bad input refused, replay, the benchmark.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
 use rand::Rng;
 use serde_json::Value;

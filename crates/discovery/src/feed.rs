@@ -86,18 +86,23 @@ pub fn content_hash(p: &Posting) -> String {
 
 /// The posting as one user's job, discovered at `now`.
 pub fn to_job(p: &Posting, id: JobId, user_id: UserId, now: DateTime<Utc>) -> Job {
+    use domain::text::storable;
+    // Every text field a board filled is made storable here, the one door into the store.
     Job {
         id,
         user_id,
-        source: p.source.clone(),
-        source_id: p.source_id.clone(),
-        company: p.company.clone(),
-        title: p.title.clone(),
-        location: p.location.clone(),
+        source: storable(&p.source),
+        source_id: storable(&p.source_id),
+        company: storable(&p.company),
+        title: storable(&p.title),
+        location: storable(&p.location),
         workplace: p.workplace,
-        salary: p.salary.clone(),
-        description: p.description.clone(),
-        apply_url: p.apply_url.clone(),
+        salary: p.salary.clone().map(|mut s| {
+            domain::text::make_storable(&mut s.currency);
+            s
+        }),
+        description: storable(&p.description),
+        apply_url: storable(&p.apply_url),
         posted_at: p.posted_at,
         discovered_at: now,
         content_hash: content_hash(p),

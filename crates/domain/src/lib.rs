@@ -9,6 +9,7 @@ pub mod ids;
 pub mod job;
 pub mod profile;
 pub mod resume;
+pub mod text;
 pub mod workflow;
 
 pub use analysis::{JobAnalysis, MatchScore, Seniority, WeightedKeyword};

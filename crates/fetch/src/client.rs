@@ -23,6 +23,8 @@ pub struct PoliteClient {
     limits: HostLimits,
     robots: RobotsCache,
     config: FetchConfig,
+    /// Retry jitter.
+    clock: clock::DynClock,
 }
 
 impl std::fmt::Debug for PoliteClient {
@@ -50,7 +52,14 @@ impl PoliteClient {
             limits: HostLimits::new(config.per_host_concurrency, config.per_host_rate_per_sec),
             robots: RobotsCache::new(&config.user_agent),
             config,
+            clock: clock::system(),
         })
+    }
+
+    /// Draws retry jitter from `clock` instead of the system's randomness.
+    pub fn with_clock(mut self, clock: clock::DynClock) -> Self {
+        self.clock = clock;
+        self
     }
 
     async fn get_with_retries(&self, req: &HttpRequest) -> Result<HttpResponse, FetchError> {
@@ -61,7 +70,7 @@ impl PoliteClient {
                 Err(failure) => failure,
             };
             retry += 1;
-            let Some(delay) = delay_before_retry(&self.config.retry, retry, &failure) else {
+            let Some(delay) = delay_before_retry(&self.config.retry, retry, &failure, self.clock.random()) else {
                 return Err(failure.error);
             };
             warn!(

@@ -53,11 +53,12 @@ impl Failure {
 }
 
 /// The pause before retry number `retry` (1-based), or `None` when the failure is final.
-pub(crate) fn delay_before_retry(policy: &RetryPolicy, retry: u32, failure: &Failure) -> Option<Duration> {
+/// `jitter` is a uniform sample in `[0, 1)` from the client's clock.
+pub(crate) fn delay_before_retry(policy: &RetryPolicy, retry: u32, failure: &Failure, jitter: f64) -> Option<Duration> {
     if !failure.retryable || retry > policy.max_retries {
         return None;
     }
-    let backoff = policy.delay(retry, rand::random::<f64>());
+    let backoff = policy.delay(retry, jitter);
     match failure.retry_after {
         Some(asked) if asked > MAX_RETRY_AFTER => None,
         Some(asked) => Some(backoff.max(asked)),
@@ -104,10 +105,10 @@ mod tests {
     fn retries_429_and_5xx_but_no_other_status() {
         let policy = RetryPolicy::new(3, Duration::from_millis(100));
         for code in [429, 500, 502, 503, 504] {
-            assert!(delay_before_retry(&policy, 1, &status(code, None)).is_some(), "{code}");
+            assert!(delay_before_retry(&policy, 1, &status(code, None), 0.5).is_some(), "{code}");
         }
         for code in [400, 401, 403, 404, 410, 301] {
-            assert!(delay_before_retry(&policy, 1, &status(code, None)).is_none(), "{code}");
+            assert!(delay_before_retry(&policy, 1, &status(code, None), 0.5).is_none(), "{code}");
         }
     }
 
@@ -115,19 +116,19 @@ mod tests {
     fn stops_after_max_retries_and_backs_off_exponentially() {
         let policy = RetryPolicy::new(3, Duration::from_millis(100));
         let f = status(503, None);
-        let d1 = delay_before_retry(&policy, 1, &f).unwrap();
-        let d3 = delay_before_retry(&policy, 3, &f).unwrap();
+        let d1 = delay_before_retry(&policy, 1, &f, 0.5).unwrap();
+        let d3 = delay_before_retry(&policy, 3, &f, 0.5).unwrap();
         assert!(d1 >= Duration::from_millis(50) && d1 <= Duration::from_millis(100), "{d1:?}");
         assert!(d3 >= Duration::from_millis(200) && d3 <= Duration::from_millis(400), "{d3:?}");
-        assert!(delay_before_retry(&policy, 4, &f).is_none());
+        assert!(delay_before_retry(&policy, 4, &f, 0.5).is_none());
     }
 
     #[test]
     fn honours_numeric_retry_after_up_to_a_minute() {
         let policy = RetryPolicy::new(3, Duration::from_millis(10));
-        assert_eq!(delay_before_retry(&policy, 1, &status(429, Some("7"))), Some(Duration::from_secs(7)));
-        assert!(delay_before_retry(&policy, 1, &status(429, Some("61"))).is_none());
-        let date = delay_before_retry(&policy, 1, &status(503, Some("Wed, 21 Oct 2015 07:28:00 GMT"))).unwrap();
+        assert_eq!(delay_before_retry(&policy, 1, &status(429, Some("7")), 0.5), Some(Duration::from_secs(7)));
+        assert!(delay_before_retry(&policy, 1, &status(429, Some("61")), 0.5).is_none());
+        let date = delay_before_retry(&policy, 1, &status(503, Some("Wed, 21 Oct 2015 07:28:00 GMT")), 0.5).unwrap();
         assert!(date <= Duration::from_millis(10));
     }
 
@@ -139,7 +140,7 @@ mod tests {
             FetchError::RobotsDisallowed("https://x.example/".into()),
             FetchError::TooLarge { limit: 1 },
         ] {
-            assert!(delay_before_retry(&policy, 1, &Failure::fatal(error)).is_none());
+            assert!(delay_before_retry(&policy, 1, &Failure::fatal(error), 0.5).is_none());
         }
     }
 }

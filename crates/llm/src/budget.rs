@@ -1,6 +1,7 @@
 //! Spend accounting and limits: per-plan daily call limits and per-user / per-cell daily USD caps
-//! enforced by reserving a call's worst-case cost before it is sent, so concurrent calls can
-//! never jointly overshoot a cap; plus spend alerts at configurable fractions of a cap.
+//! enforced by reserving each provider request's worst-case cost before it is sent (the client
+//! reserves every attempt, billed or not, and settles what the provider billed), so concurrent
+//! calls can never jointly overshoot a cap; plus spend alerts at configurable fractions of a cap.
 
 use crate::pricing::PriceTable;
 use crate::types::{LlmError, LlmResponse};
@@ -13,7 +14,7 @@ mod alerts;
 mod config;
 
 pub use alerts::{AlertScope, AlertSink, ChannelAlertSink, CollectingAlertSink, NoAlerts, SpendAlert};
-pub use config::{BudgetConfig, Payer, Plan, PlanLimit, PlanLimits};
+pub use config::{BudgetConfig, Payer, Plan, PlanLimit, PlanLimits, RequestRates};
 
 /// Money is counted in integer nano-dollars so that "exactly N calls fit under the cap" does not
 /// depend on floating-point summation order.
@@ -205,21 +206,27 @@ impl Ledger {
         })
     }
 
-    /// Adds spend recorded before this process started (today's rows from the store), so caps
-    /// and call limits hold across restarts. Alerts for thresholds already crossed are marked as
-    /// sent, not sent again. Rows of another day than `now`'s are ignored.
-    /// `plan_of` names each user's plan (for the user's alert thresholds).
+    /// Adds spend recorded before this process started (today's rows from the store, and holds
+    /// of calls that may have been billed), so caps and call limits hold across restarts. Alerts
+    /// for thresholds already crossed are marked as fired, not fired again, and returned: the
+    /// caller knows which of them were actually delivered and resends the others. Rows of
+    /// another day than `now`'s are ignored. `plan_of` names each user's plan (for the user's
+    /// alert thresholds).
     pub fn restore(
         &self,
         now: DateTime<Utc>,
         rows: impl IntoIterator<Item = RestoredSpend>,
         plan_of: impl Fn(&str) -> Plan,
-    ) {
+    ) -> Vec<SpendAlert> {
         let config = &self.shared.config;
         let mut state = self.shared.lock();
         let today = now.date_naive();
         state.roll(today);
+        // Who spent most in each cell today: the payer of a cell alert rebuilt after a restart.
+        let mut by_cell_user: HashMap<(String, String), Nanos> = HashMap::new();
         for r in rows.into_iter().filter(|r| r.day == today) {
+            let share = by_cell_user.entry((r.cell.clone(), r.user.clone())).or_default();
+            *share = share.saturating_add(r.cost_nanos);
             let calls = u32::try_from(r.calls).unwrap_or(u32::MAX);
             let add = |a: &mut Account| {
                 a.spent = a.spent.saturating_add(r.cost_nanos);
@@ -239,13 +246,37 @@ impl Ledger {
             cap.map_or(0, |cap| config.alert_thresholds.iter().filter(|t| a.spent >= to_nanos(cap * **t)).count())
         };
         let plans = config.plans;
+        let mut crossed = Vec::new();
+        let mut crossed_of = |scope, id: &str, payer: &str, a: &Account, cap: Option<f64>| {
+            let Some(cap) = cap else { return };
+            for &threshold in config.alert_thresholds.iter().take(fired(a, Some(cap))) {
+                crossed.push(SpendAlert {
+                    scope,
+                    id: id.to_owned(),
+                    threshold,
+                    spent_usd: to_usd(a.spent),
+                    cap_usd: cap,
+                    date: today,
+                    payer: payer.to_owned(),
+                });
+            }
+        };
         for (user, a) in state.users.iter_mut() {
-            let plan = plan_of(user);
-            a.alerts_fired = a.alerts_fired.max(fired(a, plans.get(plan).user_cap_usd));
+            let cap = plans.get(plan_of(user)).user_cap_usd;
+            a.alerts_fired = a.alerts_fired.max(fired(a, cap));
+            crossed_of(AlertScope::User, user, user, a, cap);
         }
-        for a in state.cells.values_mut() {
+        for (cell, a) in state.cells.iter_mut() {
             a.alerts_fired = a.alerts_fired.max(fired(a, config.cell_cap_usd));
+            let payer = by_cell_user
+                .iter()
+                .filter(|((c, _), _)| c == cell)
+                .max_by(|((_, u1), n1), ((_, u2), n2)| n1.cmp(n2).then_with(|| u2.cmp(u1)))
+                .map(|((_, user), _)| user.as_str())
+                .unwrap_or_default();
+            crossed_of(AlertScope::Cell, cell, payer, a, config.cell_cap_usd);
         }
+        crossed
     }
 
     pub fn spend(&self) -> SpendReport {

@@ -1,10 +1,15 @@
 //! The fallback chain: providers in order, each behind its circuit breaker, with a per-call
 //! timeout, retries with backoff for transient errors, schema validation of structured answers,
 //! and quality routing (re-run on the expensive tier when every cheap answer was invalid).
+//!
+//! Money: every attempt is first admitted by a [`Meter`] (the client holds budget for it before
+//! anything is sent) and then reported to it, billed or not, so an invalid answer, a malformed
+//! body, a timeout or an escalation is charged like the answer that was used.
 
 use crate::breaker::{BreakerConfig, BreakerState, CircuitBreaker, Clock, SystemClock};
 use crate::pricing::PriceTable;
-use crate::types::{LlmError, LlmRequest, LlmResponse, Provider, Tier};
+use crate::types::{LlmError, LlmRequest, LlmResponse, Provider, Tier, Usage};
+use async_trait::async_trait;
 use domain::RetryPolicy;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -46,6 +51,37 @@ pub struct Attempt {
     pub outcome: String,
     pub status: Option<u16>,
     pub latency_ms: u64,
+    /// The request reached the provider and may have been billed: an answer (used or not), a
+    /// body we could not read, or a call cut off by the timeout ([`LlmError::may_be_billed`]).
+    pub billed: bool,
+    /// The tokens the provider reported for it, when it answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+/// What the chain tells the money side about each attempt. [`Meter::admit`] runs right before a
+/// request is sent (after the provider's breaker let it through); every admitted attempt is then
+/// reported once to [`Meter::record`], billed or not.
+#[async_trait]
+pub trait Meter: Send + Sync {
+    /// May `req` go to `provider`'s `model` now? Refuse with [`LlmError::BudgetExceeded`]: the
+    /// provider is skipped without sending anything (the attempt is reported with outcome
+    /// [`NOT_ADMITTED`]) and the chain goes on with the next one.
+    async fn admit(&self, provider: &str, model: &str, req: &LlmRequest) -> Result<(), LlmError>;
+    /// How the admitted attempt ended (`attempt.billed`, `attempt.usage`).
+    async fn record(&self, attempt: &Attempt, req: &LlmRequest);
+}
+
+/// Admits everything and records nothing (a chain used without budgets).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Unmetered;
+
+#[async_trait]
+impl Meter for Unmetered {
+    async fn admit(&self, _provider: &str, _model: &str, _req: &LlmRequest) -> Result<(), LlmError> {
+        Ok(())
+    }
+    async fn record(&self, _attempt: &Attempt, _req: &LlmRequest) {}
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,6 +123,8 @@ pub struct FallbackChain {
     /// Compiled schemas by task: compiling costs far more than the call overhead we allow, and a
     /// task's schema rarely changes, so it is compiled once and reused while it stays equal.
     validators: Mutex<HashMap<String, (Value, Arc<jsonschema::Validator>)>>,
+    /// Retry jitter.
+    random: clock::DynClock,
 }
 
 impl std::fmt::Debug for FallbackChain {
@@ -109,7 +147,13 @@ impl FallbackChain {
                 breaker: CircuitBreaker::with_clock(config.breaker, Arc::clone(&clock)),
             })
             .collect();
-        Self { members, config, validators: Mutex::new(HashMap::new()) }
+        Self { members, config, validators: Mutex::new(HashMap::new()), random: clock::system() }
+    }
+
+    /// Takes retry jitter from `clock` (tests seed it) instead of the system's randomness.
+    pub fn with_randomness(mut self, clock: clock::DynClock) -> Self {
+        self.random = clock;
+        self
     }
 
     pub fn config(&self) -> &ChainConfig {
@@ -137,6 +181,11 @@ impl FallbackChain {
     }
 
     pub async fn call(&self, req: &LlmRequest) -> Result<ChainOutcome, ChainError> {
+        self.call_metered(req, &Unmetered).await
+    }
+
+    /// [`FallbackChain::call`] with every attempt admitted by and reported to `meter`.
+    pub async fn call_metered(&self, req: &LlmRequest, meter: &dyn Meter) -> Result<ChainOutcome, ChainError> {
         let mut attempts = Vec::with_capacity(self.members.len());
         let validator = match &req.schema {
             Some(schema) => match self.validator(&req.task, schema) {
@@ -146,7 +195,7 @@ impl FallbackChain {
             None => None,
         };
         let validator = validator.as_deref();
-        let first = self.pass(req, validator, &mut attempts).await;
+        let first = self.pass(req, validator, meter, &mut attempts).await;
         let end = match first {
             Ok(response) => return Ok(ChainOutcome { response, attempts }),
             Err(PassEnd::Exhausted { all_invalid: true, .. })
@@ -154,7 +203,7 @@ impl FallbackChain {
             {
                 tracing::info!(task = %req.task, "every cheap answer was invalid; escalating to the expensive tier");
                 let escalated = LlmRequest { tier: Tier::Expensive, ..req.clone() };
-                match self.pass(&escalated, validator, &mut attempts).await {
+                match self.pass(&escalated, validator, meter, &mut attempts).await {
                     Ok(response) => return Ok(ChainOutcome { response, attempts }),
                     Err(end) => end,
                 }
@@ -171,6 +220,7 @@ impl FallbackChain {
         &self,
         req: &LlmRequest,
         validator: Option<&jsonschema::Validator>,
+        meter: &dyn Meter,
         attempts: &mut Vec<Attempt>,
     ) -> Result<LlmResponse, PassEnd> {
         let mut last = None;
@@ -178,8 +228,8 @@ impl FallbackChain {
         let mut invalid = 0usize;
         for member in &self.members {
             let start_len = attempts.len();
-            let end = self.try_provider(member, req, validator, attempts).await;
-            if attempts[start_len..].iter().any(|a| a.outcome != CIRCUIT_OPEN) {
+            let end = self.try_provider(member, req, validator, meter, attempts).await;
+            if attempts[start_len..].iter().any(|a| a.outcome != CIRCUIT_OPEN && a.outcome != NOT_ADMITTED) {
                 called += 1;
             }
             match end {
@@ -202,6 +252,7 @@ impl FallbackChain {
         member: &Member,
         req: &LlmRequest,
         validator: Option<&jsonschema::Validator>,
+        meter: &dyn Meter,
         attempts: &mut Vec<Attempt>,
     ) -> ProviderEnd {
         let provider = &*member.provider;
@@ -213,22 +264,40 @@ impl FallbackChain {
                 attempts.push(attempt(provider, req.tier, &e, Duration::ZERO));
                 return ProviderEnd::Next(e);
             };
+            if let Err(e) = meter.admit(provider.name(), provider.model(req.tier), req).await {
+                // Nothing was sent: neither a failure nor a success for the breaker.
+                drop(permit);
+                tracing::info!(provider = provider.name(), task = %req.task, error = %e, "attempt not admitted");
+                attempts.push(attempt(provider, req.tier, &e, Duration::ZERO));
+                return ProviderEnd::Next(e);
+            }
             let started = Instant::now();
+            // The answer's model and usage are kept even when it fails validation: the provider
+            // billed it all the same.
+            let mut answered: Option<(String, Usage)> = None;
             let result = match tokio::time::timeout(self.config.call_timeout, provider.complete(req)).await {
-                Ok(result) => result.and_then(|response| check_output(response, validator)),
+                Ok(Ok(response)) => {
+                    answered = Some((response.model.clone(), response.usage));
+                    check_output(response, validator)
+                }
+                Ok(Err(e)) => Err(e),
                 Err(_) => Err(LlmError::Timeout(self.config.call_timeout)),
             };
             let latency = started.elapsed();
             let error = match result {
                 Ok(response) => {
                     permit.success();
-                    attempts.push(Attempt {
+                    let done = Attempt {
                         provider: provider.name().to_owned(),
                         model: response.model.clone(),
                         outcome: "ok".to_owned(),
                         status: None,
                         latency_ms: millis(latency),
-                    });
+                        billed: true,
+                        usage: Some(response.usage),
+                    };
+                    meter.record(&done, req).await;
+                    attempts.push(done);
                     return ProviderEnd::Answer(response);
                 }
                 Err(e) => e,
@@ -238,7 +307,14 @@ impl FallbackChain {
             } else {
                 drop(permit);
             }
-            attempts.push(attempt(provider, req.tier, &error, latency));
+            let mut failed = attempt(provider, req.tier, &error, latency);
+            failed.billed = answered.is_some() || error.may_be_billed();
+            if let Some((model, usage)) = answered {
+                failed.model = model;
+                failed.usage = Some(usage);
+            }
+            meter.record(&failed, req).await;
+            attempts.push(failed);
             match &error {
                 LlmError::BadRequest(_) => {
                     tracing::error!(provider = provider.name(), task = %req.task, error = %error, "provider rejected our request; stopping the chain");
@@ -253,7 +329,7 @@ impl FallbackChain {
             }
             if error.is_retryable() && retry < policy.max_retries {
                 retry += 1;
-                let mut delay = policy.delay(retry, rand::random::<f64>());
+                let mut delay = policy.delay(retry, self.random.random());
                 if let LlmError::RateLimited { retry_after: Some(after) } = error {
                     if after > self.config.max_retry_after {
                         return ProviderEnd::Next(error);
@@ -304,6 +380,8 @@ fn check_output(response: LlmResponse, validator: Option<&jsonschema::Validator>
 }
 
 const CIRCUIT_OPEN: &str = "circuit_open";
+/// The outcome of an attempt the [`Meter`] refused: nothing was sent.
+pub const NOT_ADMITTED: &str = "budget_exceeded";
 
 fn attempt(provider: &dyn Provider, tier: Tier, error: &LlmError, latency: Duration) -> Attempt {
     Attempt {
@@ -312,6 +390,8 @@ fn attempt(provider: &dyn Provider, tier: Tier, error: &LlmError, latency: Durat
         outcome: error.label().to_owned(),
         status: error.status(),
         latency_ms: millis(latency),
+        billed: false,
+        usage: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! AI infrastructure (seed 001's "AI Infrastructure", the ai-optimizer service): every LLM call
 //! in Applyflow goes through this crate — providers behind one trait (OpenAI, Anthropic,
-//! Ollama / OpenAI-compatible local servers, and the offline heuristic that is always last),
+//! Ollama / OpenAI-compatible local servers; the caller supplies the floor of the chain, e.g.
+//! the `analysis` crate's offline analyzer, so this gateway knows no task of its own),
 //! a fallback chain with circuit breakers and retries, a semantic cache, request coalescing and
 //! embedding micro-batching, quality routing, and spend accounting with budgets that hold.
 //!
@@ -21,5 +22,5 @@ pub mod providers;
 pub mod singleflight;
 pub mod types;
 
-pub use client::{AiAnswer, AiClient, AiConfig, AiError, AiSinks};
+pub use client::{AiAnswer, AiClient, AiConfig, AiError, AiSinks, Held, Throttled};
 pub use types::*;

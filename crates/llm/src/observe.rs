@@ -1,10 +1,12 @@
 //! What the AI layer tells the rest of the platform about each call: Prometheus metrics (calls,
 //! latency, errors, fallbacks, breaker state, cache hits, tokens and spend, by provider and
-//! model) and a [`SpendRecord`] per paid answer for whoever persists spend.
+//! model), a [`SpendRecord`] per charged provider attempt for whoever persists spend, and the
+//! write-ahead [`SpendHold`] a billed attempt leaves in a [`SpendJournal`] before it is sent.
 
 use crate::breaker::BreakerState;
 use crate::budget::SpendAlert;
 use crate::chain::Attempt;
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -16,7 +18,10 @@ use serde::{Deserialize, Serialize};
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-/// One answered call, as persisted for `applyflow ai spend`.
+/// One charged provider attempt (the answer that was used, or one that was billed without
+/// being usable: an invalid answer, an unreadable body, a timeout), as persisted for
+/// `applyflow ai spend`. When the provider reported no usage, the tokens and the cost are the
+/// attempt's upper bound (what was held for it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpendRecord {
     pub at: DateTime<Utc>,
@@ -28,12 +33,48 @@ pub struct SpendRecord {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub cost_usd: f64,
+    /// The write-ahead hold this record closes (billed attempts of a client with a
+    /// [`SpendJournal`]); persisting the record and deleting the hold is one transaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<String>,
 }
 
 /// Where spend records go (a store writer, a test collector). Called on the caller's task after
-/// the answer is settled; must not block.
+/// the attempt is settled (or from a drop, when the caller gave up mid-call); must not block.
 pub trait SpendSink: Send + Sync {
     fn record(&self, record: SpendRecord);
+    /// The attempt of write-ahead hold `hold` was not billed (nothing reached the provider):
+    /// close the hold without spend.
+    fn release(&self, hold: &str) {
+        let _ = hold;
+    }
+}
+
+/// The write-ahead entry of one billed attempt, durable before the request is sent. It is
+/// closed by the attempt's [`SpendRecord`] (or [`SpendSink::release`]); one still open after a
+/// crash counts as spent at its full amount when the ledger is restored, and once past
+/// `stale_at` (its process is gone) it is turned into a spend row of that amount.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpendHold {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// After this an open hold is an orphan: no live call can still close it.
+    pub stale_at: DateTime<Utc>,
+    pub user: String,
+    pub cell: String,
+    pub task: String,
+    pub provider: String,
+    pub model: String,
+    /// The attempt's upper bound, in USD.
+    pub reserved_usd: f64,
+}
+
+/// Where write-ahead holds are made durable (the store). Only billed providers use it: a free
+/// provider's attempt never waits on a write.
+#[async_trait]
+pub trait SpendJournal: Send + Sync {
+    /// Returns once `hold` is durable. An error refuses the attempt (nothing is sent).
+    async fn hold(&self, hold: &SpendHold) -> Result<(), String>;
 }
 
 /// Drops records.

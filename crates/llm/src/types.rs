@@ -120,6 +120,13 @@ impl LlmError {
         self.is_retryable() || matches!(self, Self::Malformed(_) | Self::InvalidOutput(_))
     }
 
+    /// The request reached the provider and may have been billed although no usable answer came
+    /// back: an answer that failed validation, a body we could not read, or a call cut off by a
+    /// timeout (the provider may have finished it). Budgets charge such attempts too.
+    pub fn may_be_billed(&self) -> bool {
+        matches!(self, Self::Timeout(_) | Self::Malformed(_) | Self::InvalidOutput(_))
+    }
+
     /// A short label for metrics and attempt reports.
     pub fn label(&self) -> &'static str {
         match self {

@@ -26,6 +26,7 @@ fn config(free: PlanLimit, cell_cap_usd: Option<f64>) -> BudgetConfig {
         plans: PlanLimits { free, pro: limit(Some(3), None), enterprise: limit(None, None) },
         cell_cap_usd,
         alert_thresholds: vec![1.0, 0.5, 0.8],
+        ..BudgetConfig::default()
     }
 }
 

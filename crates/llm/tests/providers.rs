@@ -7,8 +7,6 @@ mod common;
 
 #[path = "providers/anthropic.rs"]
 mod anthropic;
-#[path = "providers/offline.rs"]
-mod offline;
 #[path = "providers/ollama.rs"]
 mod ollama;
 #[path = "providers/openai.rs"]

@@ -1,10 +1,11 @@
 //! The LaTeX source rendering: a standalone `article` document using only packages shipped
 //! with `texlive-latex-base` (`geometry`, no `hyperref`), so it compiles with a standard
 //! `pdflatex`. Every resume string goes through [`esc`]: the ten special characters become
-//! their text commands, typographic punctuation becomes its LaTeX spelling, Latin-1 letters
-//! pass through (`inputenc`'s UTF-8 support typesets them), invisible format characters
-//! (e.g. right-to-left marks) are dropped, and any other character — which `pdflatex` cannot
-//! typeset with its standard fonts (CJK, emoji) — becomes `?`.
+//! their text commands, brackets are braced (`{[}`: text after `\item` or `\\` is never read
+//! as an optional argument), typographic punctuation becomes its LaTeX spelling, Latin-1
+//! letters pass through (`inputenc`'s UTF-8 support typesets them), invisible format
+//! characters (e.g. right-to-left marks) are dropped, and any other character — which
+//! `pdflatex` cannot typeset with its standard fonts (CJK, emoji) — becomes `?`.
 
 use crate::view::{Entry, View};
 use std::fmt::Write as _;
@@ -37,6 +38,9 @@ pub(crate) fn esc(s: &str) -> String {
             '<' => out.push_str("\\textless{}"),
             '>' => out.push_str("\\textgreater{}"),
             '|' => out.push_str("\\textbar{}"),
+            // Braced, a bracket is never an optional argument: `\item [x]`, `\\[2pt]`.
+            '[' => out.push_str("{[}"),
+            ']' => out.push_str("{]}"),
             '"' => out.push_str("''{}"),
             '-' => out.push_str("-{}"),
             '`' | '\'' => {
@@ -140,5 +144,6 @@ mod tests {
         assert_eq!(esc("Zoë – café"), "Zoë -- café");
         assert_eq!(esc("a\u{200F}b 漢字 😀"), "ab ?? ?");
         assert_eq!(esc("--"), "-{}-{}");
+        assert_eq!(esc("[x] \\\\[2pt]"), "{[}x{]} \\textbackslash{}\\textbackslash{}{[}2pt{]}");
     }
 }

@@ -214,3 +214,37 @@ fn json_export_keeps_every_string_exactly() {
     assert_eq!(doc["basics"]["name"], HOSTILE[0]);
     assert_eq!(doc["work"][0]["highlights"][0], HOSTILE[9]);
 }
+
+#[test]
+fn latex_brackets_after_item_and_line_break_are_text() {
+    let mut r = resume(SAMPLE);
+    r.work[0].highlights[0] = "[x] shipped the encoder".into();
+    // In the ATS template the location opens the line after the entry head's `\\`.
+    r.work[0].location = Some("[Remote] Palo Alto".into());
+    r.basics.label = Some("[2pt] Programmer".into());
+    for t in ["classic", "ats"] {
+        let tex = String::from_utf8(render(&r, t, Format::Tex, None)).unwrap();
+        assert!(tex.contains("\\item {[}x{]} shipped the encoder\n"), "{t}: {tex}");
+        assert!(!tex.contains("\\item ["), "{t}: a bullet starts with a bare `[`");
+        // After any `\\` (and the spaces LaTeX skips), a bare `[` may only be the template's own
+        // spacing argument.
+        for (at, _) in tex.match_indices("\\\\") {
+            let rest = tex[at + 2..].trim_start();
+            assert!(
+                !rest.starts_with('[') || rest.starts_with("[4pt]") || rest.starts_with("[2pt]"),
+                "{t}: `\\\\` followed by {:?}",
+                &rest[..rest.len().min(30)]
+            );
+        }
+        assert!(tex.contains("{[}2pt{]} Programmer"), "{t}");
+        if t == "ats" {
+            assert!(tex.contains("\\\\\n{[}Remote{]} Palo Alto"), "{tex}");
+        }
+        let Some(pdf) = pdflatex(&tex) else { continue };
+        let Some(text) = pdftotext(&pdf, false) else { continue };
+        let text = flat(&text);
+        for needle in ["[x] shipped the encoder", "[Remote] Palo Alto", "[2pt] Programmer"] {
+            assert!(text.contains(needle), "{t}: {needle:?} not shown literally in:\n{text}");
+        }
+    }
+}

@@ -83,7 +83,7 @@ macro_rules! impl_store {
                         .bind(user_id.to_string())
                         .bind(serde_json::to_string(&profile.resume_json).map_err(StoreError::corrupt)?)
                         .bind(serde_json::to_string(&profile.preferences).map_err(StoreError::corrupt)?)
-                        .bind(sql::ts(chrono::Utc::now()))
+                        .bind(sql::ts(self.clock.now()))
                         .execute(&self.pool)
                         .await
                         .map_err(|e| sql::write_err(e, || format!("profile of user {user_id}")))?;
@@ -311,10 +311,10 @@ macro_rules! impl_store {
                     json: &str,
                 ) -> Result<(), StoreError> {
                     sqlx::query(sql::APPEND_RAW_EVENT)
-                        .bind(uuid::Uuid::now_v7().to_string())
+                        .bind(self.clock.new_id().to_string())
                         .bind(user_id.to_string())
                         .bind(event_type)
-                        .bind(sql::ts(chrono::Utc::now()))
+                        .bind(sql::ts(self.clock.now()))
                         .bind(json)
                         .execute(&self.pool)
                         .await?;

@@ -10,12 +10,14 @@
 
 mod adapter;
 mod error;
+pub mod fault;
 mod postgres;
 pub mod sources;
 pub mod spend;
 mod sql;
 mod sqlite;
 mod types;
+mod view;
 mod writes;
 
 pub use error::StoreError;
@@ -24,6 +26,7 @@ pub use sources::{SeenPosting, SourceState, SourceStore};
 pub use spend::{SpendRow, SpendStore, SpendTotal};
 pub use sqlite::SqliteStore;
 pub use types::*;
+pub use view::StoreView;
 
 use async_trait::async_trait;
 use domain::{

@@ -10,9 +10,17 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 const POOL_SIZE: u32 = 16;
 
 /// A store in a PostgreSQL database.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Time and ids of the rows the store stamps itself.
+    clock: clock::DynClock,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").field("pool", &self.pool).finish_non_exhaustive()
+    }
 }
 
 impl PgStore {
@@ -23,7 +31,15 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        Ok(Self { pool })
+        Ok(Self { pool, clock: clock::system() })
+    }
+}
+
+impl PgStore {
+    /// Stamps rows with `clock` instead of the system clock.
+    pub fn with_clock(mut self, clock: clock::DynClock) -> Self {
+        self.clock = clock;
+        self
     }
 }
 

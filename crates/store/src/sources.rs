@@ -62,6 +62,9 @@ pub trait SourceStore: Send + Sync {
     async fn seen_postings(&self, user_id: UserId, spec: &str) -> Result<Vec<SeenPosting>, StoreError>;
     /// The user's job already known under `(source, source_id)`, on any source it was seen on.
     async fn job_by_source(&self, user_id: UserId, source: &str, source_id: &str) -> Result<Option<JobId>, StoreError>;
+    /// The followed sources that still list the user's job: `(spec, source_id)` of every
+    /// posting linked to `job_id` and not closed.
+    async fn open_postings_of_job(&self, user_id: UserId, job_id: JobId) -> Result<Vec<(String, String)>, StoreError>;
 }
 
 pub(crate) const ADD_SOURCE: &str = "INSERT INTO sources (user_id, spec, added_at) VALUES ($1, $2, $3) \
@@ -75,6 +78,8 @@ pub(crate) const SAVE_POLL: &str = "UPDATE sources SET etag = $1, last_modified 
      WHERE user_id = $4 AND spec = $5";
 pub(crate) const SEEN_POSTINGS: &str = "SELECT source_id, content_hash, job_id, closed_at FROM source_postings \
      WHERE user_id = $1 AND spec = $2 ORDER BY source_id";
+pub(crate) const OPEN_POSTINGS_OF_JOB: &str = "SELECT spec, source_id FROM source_postings \
+     WHERE user_id = $1 AND job_id = $2 AND closed_at IS NULL ORDER BY spec, source_id";
 pub(crate) const JOB_BY_SOURCE: &str =
     "SELECT job_id FROM job_sources WHERE user_id = $1 AND source = $2 AND source_id = $3";
 pub(crate) const SEE_POSTING: &str = "INSERT INTO source_postings \
@@ -216,6 +221,20 @@ macro_rules! impl_source_store {
                     .fetch_optional(&self.pool)
                     .await?;
                 row.map(|r| $crate::sql::parse_uuid(&r.text("job_id")?).map(domain::JobId)).transpose()
+            }
+
+            async fn open_postings_of_job(
+                &self,
+                user_id: domain::UserId,
+                job_id: domain::JobId,
+            ) -> Result<Vec<(String, String)>, $crate::StoreError> {
+                use $crate::sql::RowExt as _;
+                let rows = sqlx::query($crate::sources::OPEN_POSTINGS_OF_JOB)
+                    .bind(user_id.to_string())
+                    .bind(job_id.0.to_string())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|r| Ok((r.text("spec")?, r.text("source_id")?))).collect()
             }
         }
     };

@@ -11,9 +11,17 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 const POOL_SIZE: u32 = 4;
 
 /// A store in one SQLite file.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Time and ids of the rows the store stamps itself.
+    clock: clock::DynClock,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("pool", &self.pool).finish_non_exhaustive()
+    }
 }
 
 impl SqliteStore {
@@ -32,7 +40,15 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new().max_connections(POOL_SIZE).connect_with(options).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, clock: clock::system() })
+    }
+}
+
+impl SqliteStore {
+    /// Stamps rows with `clock` instead of the system clock.
+    pub fn with_clock(mut self, clock: clock::DynClock) -> Self {
+        self.clock = clock;
+        self
     }
 }
 

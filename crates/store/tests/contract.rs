@@ -1,7 +1,8 @@
 //! The storage contract: one set of tests every `Store` adapter must pass, run against SQLite
 //! (always) and PostgreSQL (when `TEST_DATABASE_URL` names a server; skipped with a note
 //! otherwise). `cargo test -p store --test contract`.
-
+// Test fixtures stamp wall-clock times and fresh ids; production code takes them from a Clock.
+#![allow(clippy::disallowed_methods)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;

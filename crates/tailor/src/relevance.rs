@@ -27,27 +27,10 @@ pub(crate) fn first_term_index(text: &str, terms: &[(String, usize)]) -> Option<
     terms.iter().position(|(t, _)| contains_word_lower(&lower, t))
 }
 
-/// Whether the lowercase `needle` occurs in the lowercase `hay` as a whole word or phrase. A
-/// boundary is only required where the needle starts or ends with a letter or digit, so `c++`
-/// matches and `java` does not match inside `javascript`.
+/// Whether the lowercase `needle` occurs in the lowercase `hay` as a whole word or phrase (the
+/// one word matcher, `discovery::text::word_positions`, through analysis).
 pub(crate) fn contains_word_lower(hay: &str, needle: &str) -> bool {
-    if needle.is_empty() {
-        return false;
-    }
-    let starts_alnum = needle.chars().next().is_some_and(char::is_alphanumeric);
-    let ends_alnum = needle.chars().next_back().is_some_and(char::is_alphanumeric);
-    let mut from = 0;
-    while let Some(pos) = hay.get(from..).and_then(|rest| rest.find(needle)) {
-        let start = from + pos;
-        let end = start + needle.len();
-        let before_ok = !starts_alnum || !hay[..start].chars().next_back().is_some_and(char::is_alphanumeric);
-        let after_ok = !ends_alnum || !hay[end..].chars().next().is_some_and(char::is_alphanumeric);
-        if before_ok && after_ok {
-            return true;
-        }
-        from = start + hay[start..].chars().next().map_or(1, char::len_utf8);
-    }
-    false
+    !analysis::word_positions(hay, needle).is_empty()
 }
 
 #[cfg(test)]

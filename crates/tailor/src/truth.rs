@@ -6,7 +6,8 @@ use crate::facts::{corpus, in_corpus, resolve};
 use crate::json_resume::{json_resume_value, leaves};
 use crate::relevance::contains_word_lower;
 use domain::{Profile, TailoredResume};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// Why a resume failed the guard: where and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -241,16 +242,14 @@ pub(crate) fn line_reasons(text: &str, sources: &[String], corpus: &str) -> Vec<
         }
     }
     for term in name_like_terms(text) {
-        let t = term.to_lowercase();
-        let singular = t.strip_suffix('s').unwrap_or(&t);
-        if !in_corpus(corpus, &t) && !in_corpus(corpus, singular) {
+        if !term_in_corpus(corpus, &term.to_lowercase()) {
             out.push(format!("untraceable term {term:?} not in the profile"));
         }
     }
-    let profile_skills: Vec<&str> = corpus.lines().filter_map(ai::normalize_skill).collect();
+    let profile_skills: Vec<&str> = corpus.lines().filter_map(analysis::normalize_skill).collect();
     let source_skills = dictionary_skills(&sources.join("\n"));
     for skill in dictionary_skills(text).into_iter().filter(|s| !source_skills.contains(s)) {
-        let canonical = ai::normalize_skill(&skill).unwrap_or(skill.as_str()).to_lowercase();
+        let canonical = analysis::normalize_skill(&skill).unwrap_or(skill.as_str()).to_lowercase();
         let known = in_corpus(corpus, &skill.to_lowercase())
             || in_corpus(corpus, &canonical)
             || profile_skills.iter().any(|p| p.to_lowercase() == canonical);
@@ -297,30 +296,169 @@ fn numbers(lower: &str) -> Vec<String> {
 }
 
 /// Words that look like names or technologies: capitalised inside a sentence, mixed case
-/// (`PostgreSQL`), letters with digits (`S3`), or with `+`/`#` (`C++`).
+/// (`PostgreSQL`), letters with digits (`S3`), or with `+`/`#` (`C++`). A capitalised word at
+/// the start of a sentence or line is ordinary capitalisation only when it is a common English
+/// word; otherwise (`Stanford-trained engineer.`) it is a name like any other.
 fn name_like_terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut sentence_start = true;
-    for raw in text.split_whitespace() {
-        let token = trim_token(raw);
-        let chars: Vec<char> = token.chars().collect();
-        if chars.len() > 1 {
-            let upper_inside = chars[1..].iter().any(|c| c.is_uppercase());
-            let capital = chars[0].is_uppercase();
-            let mixed_digits = chars.iter().any(char::is_ascii_digit) && chars.iter().any(|c| c.is_alphabetic());
-            let symbol = token.contains('+') || token.contains('#');
-            if upper_inside || (capital && !sentence_start) || mixed_digits || symbol {
-                out.push(token.to_owned());
+    for line in text.lines() {
+        let mut sentence_start = true;
+        for raw in line.split_whitespace() {
+            let token = trim_token(raw);
+            let chars: Vec<char> = token.chars().collect();
+            if chars.len() > 1 {
+                let upper_inside = chars[1..].iter().any(|c| c.is_uppercase());
+                let capital = chars[0].is_uppercase();
+                let mixed_digits = chars.iter().any(char::is_ascii_digit) && chars.iter().any(|c| c.is_alphabetic());
+                let symbol = token.contains('+') || token.contains('#');
+                let capital_name = capital && (!sentence_start || !capitals_are_common_words(token));
+                if upper_inside || capital_name || mixed_digits || symbol {
+                    out.push(token.to_owned());
+                }
+            }
+            // Bullets and dashes (`-`, `•`, `—`) neither start nor end a sentence.
+            if raw.chars().any(char::is_alphanumeric) {
+                let end = raw.trim_end_matches(['"', '\'', ')', ']', '\u{201d}', '\u{2019}']);
+                sentence_start = end.ends_with(['.', '!', '?', ':', ';']);
             }
         }
-        sentence_start = raw.ends_with(['.', '!', '?', ':', ';']);
     }
     out
+}
+
+/// Whether every capitalised part of a (possibly hyphenated) word is a common English word:
+/// `Designed`, `Cross-functional` and `Results-driven` are; `Stanford-trained` is not.
+fn capitals_are_common_words(token: &str) -> bool {
+    token
+        .split(['-', '/', '\''])
+        .filter(|part| part.chars().next().is_some_and(char::is_uppercase))
+        .all(|part| is_common_word(&part.to_lowercase()))
+}
+
+/// Whether a term of a line (lowercase) is the profile's: as a whole word of it, its singular,
+/// or, for a hyphenated compound (`Python-based`), every part either the profile's or a common
+/// English word (so `Stanford-trained` needs the profile to name Stanford).
+fn term_in_corpus(corpus: &str, term: &str) -> bool {
+    let term = term.strip_suffix("'s").or_else(|| term.strip_suffix("\u{2019}s")).unwrap_or(term);
+    let singular = term.strip_suffix('s').unwrap_or(term);
+    if in_corpus(corpus, term) || in_corpus(corpus, singular) {
+        return true;
+    }
+    let parts: Vec<&str> = term.split('-').filter(|p| !p.is_empty()).collect();
+    parts.len() > 1
+        && parts.iter().all(|p| {
+            let singular = p.strip_suffix('s').unwrap_or(p);
+            in_corpus(corpus, p) || in_corpus(corpus, singular) || is_common_word(p)
+        })
+}
+
+/// A word list of `data/`: one lowercase word a line, `#` comments and blank lines skipped.
+fn word_list(text: &'static str) -> HashSet<&'static str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+}
+
+/// Common content words a sentence may open with, inflections included (`data/common_words.txt`).
+fn content_words() -> &'static HashSet<&'static str> {
+    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| word_list(include_str!("../data/common_words.txt")))
+}
+
+/// Function words a sentence may open with, only as spelled (`data/function_words.txt`).
+fn function_words() -> &'static HashSet<&'static str> {
+    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| word_list(include_str!("../data/function_words.txt")))
+}
+
+/// Regular English endings and what they replace, tried in order to find a word's base form.
+const INFLECTIONS: &[(&str, &str)] = &[
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ily", "y"),
+    ("ation", "e"),
+    ("ations", "e"),
+    ("ion", "e"),
+    ("ions", "e"),
+    ("ion", ""),
+    ("ions", ""),
+    ("ments", ""),
+    ("ment", ""),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ers", ""),
+    ("ers", "e"),
+    ("er", ""),
+    ("er", "e"),
+    ("ed", ""),
+    ("ed", "e"),
+    ("es", ""),
+    ("ly", ""),
+    ("s", ""),
+    ("d", ""),
+];
+
+/// Whether a lowercase word is a common English word or a regular inflection of one
+/// (`shipped` from `ship`, `automation` from `automate`, `leveraging` from `leverage`).
+fn is_common_word(word: &str) -> bool {
+    if function_words().contains(word) {
+        return true;
+    }
+    let words = content_words();
+    if words.contains(word) {
+        return true;
+    }
+    INFLECTIONS.iter().any(|(suffix, base)| {
+        let Some(stem) = word.strip_suffix(suffix) else { return false };
+        if stem.len() < 2 {
+            return false;
+        }
+        let candidate = format!("{stem}{base}");
+        if words.contains(candidate.as_str()) {
+            return true;
+        }
+        // A doubled final consonant: `shipped`, `planning`, `mapped`.
+        let mut last = stem.chars().rev();
+        match (last.next(), last.next()) {
+            (Some(a), Some(b)) if base.is_empty() && a == b => words.contains(&stem[..stem.len() - a.len_utf8()]),
+            _ => false,
+        }
+    })
 }
 
 /// The taxonomy's skills named in a line (the offline analyzer reads them, synonyms included:
 /// "k8s" is Kubernetes).
 fn dictionary_skills(text: &str) -> Vec<String> {
     let job = crate::job_for_text("", text);
-    ai::HeuristicAnalyzer.analyze(&job).skills
+    analysis::HeuristicAnalyzer.analyze(&job).skills
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_initial_names_are_name_like_and_common_words_are_not() {
+        assert_eq!(name_like_terms("Stanford-trained engineer. Built APIs."), ["Stanford-trained", "APIs"]);
+        assert_eq!(name_like_terms("Built it.\nOxford graduate"), ["Oxford"]);
+        assert_eq!(name_like_terms("- Designed, shipped. Cross-functional work."), Vec::<String>::new());
+        assert_eq!(name_like_terms("Wrote tests with Django."), ["Django"]);
+    }
+
+    #[test]
+    fn common_words_include_regular_inflections_only_of_content_words() {
+        for w in ["built", "shipped", "planning", "automation", "leveraging", "streamlined", "teams", "the", "co"] {
+            assert!(is_common_word(w), "{w}");
+        }
+        for w in ["stanford", "oxford", "anders", "boeing", "kelly", "google", "notion", "reed"] {
+            assert!(!is_common_word(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn hyphenated_terms_trace_through_their_parts() {
+        let corpus = "python\nuniversity of lagos\n";
+        assert!(term_in_corpus(corpus, "python-based"));
+        assert!(term_in_corpus(corpus, "lagos-trained"));
+        assert!(!term_in_corpus(corpus, "stanford-trained"));
+        assert!(term_in_corpus(corpus, "lagos's"));
+    }
 }

@@ -275,3 +275,55 @@ proptest! {
         }
     }
 }
+
+// ---- names at the start of a sentence or line -----------------------------------------------
+
+const SUMMARY: &str = "/basics/summary"; // "Backend engineer with 4 years of experience building APIs ..."
+
+#[test]
+fn a_new_name_opening_a_sentence_is_rejected() {
+    let v = v1(&small_profile());
+    // The profile never names Stanford: opening the line or a later sentence does not excuse it.
+    for text in [
+        "Stanford-trained engineer. Backend engineer with 4 years building APIs in Python and PostgreSQL.",
+        "Backend engineer with 4 years building APIs in Python and PostgreSQL. Stanford-trained engineer.",
+        "Backend engineer with 4 years building APIs in Python and PostgreSQL; Stanford alumnus.",
+        "\"Stanford-trained\" backend engineer with 4 years building APIs in Python and PostgreSQL.",
+    ] {
+        let reasons = rewrite(&v, SUMMARY, text);
+        rejected(&reasons, "untraceable term \"Stanford");
+    }
+    rejected(&rewrite(&v, TESTS, "Google-grade integration tests for the billing API in Python."), "Google-grade");
+}
+
+#[test]
+fn a_new_name_opening_a_line_is_rejected() {
+    let v = v1(&small_profile());
+    for text in [
+        "Backend engineer with 4 years building APIs in Python and PostgreSQL.\nOxford graduate.",
+        "Backend engineer with 4 years building APIs in Python and PostgreSQL.\n- Oxford graduate.",
+        "Backend engineer with 4 years building APIs in Python and PostgreSQL.\n\u{2022} Oxford-educated.",
+    ] {
+        rejected(&rewrite(&v, SUMMARY, text), "untraceable term \"Oxford");
+    }
+}
+
+#[test]
+fn ordinary_sentence_capitals_and_profile_names_still_pass() {
+    let v = v1(&small_profile());
+    for (src, text) in [
+        // Common words, inflected and hyphenated, open sentences and lines.
+        (SUMMARY, "Experienced backend engineer. Built APIs in Python and PostgreSQL for 4 years."),
+        (SUMMARY, "Backend engineer.\nDesigned and built APIs in Python and PostgreSQL over 4 years."),
+        (SUMMARY, "Detail-oriented backend engineer: 4 years building APIs with Python and PostgreSQL."),
+        (SUMMARY, "- Backend engineer: 4 years building APIs with Python and PostgreSQL."),
+        (TESTS, "Designed and wrote integration tests for the billing API in Python."),
+        (TESTS, "Python-based integration tests for the billing API. Wrote them."),
+        (MIGRATION, "Contributed to migrating 12 services from Flask to FastAPI. Shipped each service."),
+        (LATENCY, "Helped cut PostgreSQL query latency by 30%. Tuned indexes."),
+        // A name the profile holds may open a sentence.
+        (SUMMARY, "Backend engineer with 4 years building APIs in Python. PostgreSQL daily. Lagos-trained."),
+    ] {
+        assert_eq!(rewrite(&v, src, text), Vec::<String>::new(), "{text}");
+    }
+}

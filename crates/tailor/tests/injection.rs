@@ -5,9 +5,10 @@
 
 mod common;
 
+use analysis::OfflineProvider;
 use common::*;
 use llm::budget::Plan;
-use llm::providers::{OfflineProvider, OpenAiConfig, OpenAiProvider};
+use llm::providers::{OpenAiConfig, OpenAiProvider};
 use llm::{AiClient, AiConfig, Provider};
 use serde_json::{json, Value};
 use std::sync::Arc;

@@ -1,6 +1,8 @@
 //! Test helpers shared by the crates' test suites: a fresh, migrated store per test on every
 //! engine available (SQLite always; PostgreSQL when `TEST_DATABASE_URL` names a server, each
 //! test in its own new database, as zero2prod does).
+// Test fixtures stamp wall-clock times and fresh ids; production code takes them from a Clock.
+#![allow(clippy::disallowed_methods)]
 
 use sqlx::Connection;
 use store::DynStore;

@@ -8,19 +8,18 @@
 
 use super::{application_of, fail_workflow, follow_up, unit_for};
 use crate::agent::{Agent, AgentCtx, AgentError};
+use analysis::task::{analysis_from_output, analyze_job_request};
 use async_trait::async_trait;
 use domain::event::{EventPayload, JobAnalyzed};
 use domain::{ApplicationState, ErrorStrategy, EventEnvelope, EventType, Job, JobAnalysis, MatchScore, StepName};
-use llm::budget::Plan;
 use llm::client::AiError;
 use llm::embed::{cosine, Embedder, HashedNgramEmbedder};
-use llm::providers::tasks::{analysis_from_output, analyze_job_request};
 use store::{UnitOfWork, Write};
 
 /// Analyzes job descriptions through the AI layer (the offline heuristic is its last provider).
 #[derive(Default)]
 pub struct AnalyzerAgent {
-    analyzer: ai::HeuristicAnalyzer,
+    analyzer: analysis::HeuristicAnalyzer,
 }
 
 /// Jobs at least this similar (see [`similarity`]) may share an analysis.
@@ -28,16 +27,13 @@ pub const SIMILARITY_THRESHOLD: f64 = 0.6;
 /// How many of the user's recent analyses `use_cached_similar` compares against.
 const CANDIDATES: u32 = 100;
 
-/// Phase 1 keeps no plan per user; analysis is billed to every user as `pro`.
-const PLAN: Plan = Plan::Pro;
-
 /// How alike two postings are, in `0..=1`: 60 % the cosine of their hashed n-gram embeddings
 /// (title and description), 40 % title word overlap.
 pub fn similarity(a: &Job, b: &Job) -> f64 {
     let e = HashedNgramEmbedder::default();
     let text = |j: &Job| format!("{}\n{}", j.title, j.description);
     let desc = f64::from(cosine(&e.embed(&text(a)), &e.embed(&text(b)))).clamp(0.0, 1.0);
-    0.6 * desc + 0.4 * ai::title_similarity(&a.title, &b.title)
+    0.6 * desc + 0.4 * analysis::title_similarity(&a.title, &b.title)
 }
 
 impl AnalyzerAgent {
@@ -45,11 +41,12 @@ impl AnalyzerAgent {
     /// heuristic here, since retrying cannot help; a failed chain is a transient error.
     async fn analyze(&self, job: &Job, ctx: &AgentCtx) -> Result<JobAnalysis, AgentError> {
         let user = job.user_id.to_string();
-        let payer = llm::client::payer(&user, &ctx.config.cell_id, PLAN);
+        let payer = ctx.ai.payer(&user, &ctx.config.cell_id); // the user's configured plan
         match ctx.ai.run(&analyze_job_request(job), &payer).await {
             Ok(answer) => {
-                let provider = if answer.provider == "offline" { ai::HEURISTIC_PROVIDER } else { &answer.provider };
-                if provider == ai::HEURISTIC_PROVIDER {
+                let provider =
+                    if answer.provider == "offline" { analysis::HEURISTIC_PROVIDER } else { &answer.provider };
+                if provider == analysis::HEURISTIC_PROVIDER {
                     // Same extractor, but with the board's structured fields and the job's ids.
                     return Ok(self.analyzer.analyze(job));
                 }
@@ -74,7 +71,7 @@ impl AnalyzerAgent {
             return Ok(unit); // already past this step (or withdrawn): nothing to do
         }
         let profile = ctx.store.get_profile(event.user_id).await?;
-        let score: Option<MatchScore> = profile.as_ref().map(|p| ai::match_score(p, job, &analysis));
+        let score: Option<MatchScore> = profile.as_ref().map(|p| analysis::match_score(p, job, &analysis));
         let threshold = profile.as_ref().and_then(|p| p.preferences.min_match_score);
         let below = matches!((&score, threshold), (Some(s), Some(t)) if s.score < t);
         let reason = match (&score, threshold) {
@@ -170,7 +167,12 @@ mod tests {
 
     fn feed_job(title: &str) -> Job {
         let p = discovery::offline_feed().unwrap().into_iter().find(|p| p.title == title).unwrap();
-        discovery::to_job(&p, domain::JobId(uuid::Uuid::nil()), domain::UserId(uuid::Uuid::nil()), chrono::Utc::now())
+        discovery::to_job(
+            &p,
+            domain::JobId(uuid::Uuid::nil()),
+            domain::UserId(uuid::Uuid::nil()),
+            chrono::DateTime::UNIX_EPOCH,
+        )
     }
 
     #[test]

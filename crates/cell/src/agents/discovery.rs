@@ -1,73 +1,17 @@
-//! ScraperAgent's step `discover`: turn postings into jobs and applications for one user and
-//! emit `job.discovered` for each that matches the user's preferences. Idempotent per
-//! `(user, source, source_id)`: rediscovering a posting changes nothing.
+//! ScraperAgent's step `discover`: the unit of work that turns a matching posting into a job,
+//! an application and `job.discovered`. The engine (`Cell::discover`) commits it; idempotent
+//! per `(user, source, source_id)`: rediscovering a posting changes nothing.
 
-use crate::agent::{AgentCtx, AgentError};
-use crate::clock::new_id;
+use crate::agent::AgentCtx;
 use domain::event::{EventContext, EventPayload, JobDiscovered};
 use domain::{
-    Application, ApplicationId, ApplicationState, CellId, CorrelationId, EventEnvelope, EventId, JobId, Profile,
-    StepName, UserId,
+    Application, ApplicationId, ApplicationState, CellId, CorrelationId, EventEnvelope, EventId, JobId, UserId,
 };
-use store::{Committed, UnitOfWork, Write};
+use store::{UnitOfWork, Write};
 
-/// What one discovery pass did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct DiscoveryReport {
-    pub postings_seen: usize,
-    pub matched: usize,
-    /// Matched postings that were new for this user (a `job.discovered` each).
-    pub discovered: usize,
-    /// Matched postings this user already had.
-    pub already_known: usize,
-}
-
-/// Runs discovery for one user over `postings`, retrying each commit with the step's backoff.
-/// `on_posting` is called after each posting (for progress bars).
-pub async fn discover(
-    ctx: &AgentCtx,
-    user_id: UserId,
-    profile: &Profile,
-    postings: &[discovery::Posting],
-    mut on_posting: impl FnMut(),
-) -> Result<DiscoveryReport, AgentError> {
-    let policy = ctx.policy(StepName::Discover)?.clone();
-    let cell = CellId::new(ctx.config.cell_id.clone());
-    let mut report = DiscoveryReport { postings_seen: postings.len(), ..Default::default() };
-    for posting in postings {
-        on_posting();
-        let Some(reasons) = discovery::match_preferences(&profile.preferences, posting) else {
-            continue;
-        };
-        report.matched += 1;
-        let key = format!("{user_id}:{}:{}", posting.source, posting.source_id);
-        if ctx.store.is_processed("discovery", &key).await? {
-            report.already_known += 1;
-            continue;
-        }
-        let (unit, _) = discovery_unit(ctx, &cell, user_id, posting, reasons, key);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match ctx.store.commit(&unit).await {
-                Ok(Committed::Applied) => {
-                    report.discovered += 1;
-                    break;
-                }
-                Ok(Committed::Duplicate) => {
-                    report.already_known += 1;
-                    break;
-                }
-                Err(e) if attempt < policy.retry.max_attempts() => {
-                    let delay = policy.retry.delay(attempt, rand::random::<f64>());
-                    tracing::warn!(attempt, error = %e, "discovery commit failed; retrying");
-                    tokio::time::sleep(delay).await;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-    Ok(report)
+/// The inbox key of a posting's discovery for a user: rediscovering it is a no-op.
+pub(crate) fn discovery_key(user_id: UserId, posting: &discovery::Posting) -> String {
+    domain::text::storable(&format!("{user_id}:{}:{}", posting.source, posting.source_id))
 }
 
 /// The unit that starts one workflow: job, application, job source and `job.discovered`.
@@ -80,12 +24,12 @@ pub(crate) fn discovery_unit(
     key: String,
 ) -> (UnitOfWork, JobId) {
     let now = ctx.clock.now();
-    let job = discovery::to_job(posting, JobId(new_id()), user_id, now);
+    let job = discovery::to_job(posting, JobId(ctx.clock.new_id()), user_id, now);
     let app = Application {
-        id: ApplicationId(new_id()),
+        id: ApplicationId(ctx.clock.new_id()),
         user_id,
         job_id: job.id,
-        correlation_id: CorrelationId(new_id()),
+        correlation_id: CorrelationId(ctx.clock.new_id()),
         state: ApplicationState::Discovered,
         outcome: None,
         variant_id: None,
@@ -94,7 +38,7 @@ pub(crate) fn discovery_unit(
         updated_at: now,
     };
     let event = EventEnvelope::new(
-        EventId(new_id()),
+        EventId(ctx.clock.new_id()),
         EventContext {
             user_id,
             cell_id: cell,

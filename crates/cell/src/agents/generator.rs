@@ -10,11 +10,7 @@ use crate::agent::{Agent, AgentCtx, AgentError};
 use async_trait::async_trait;
 use domain::event::{EventPayload, ResumeGenerated, VariantSummary};
 use domain::{ApplicationState, ErrorStrategy, EventEnvelope, EventType, StepName, TailoredResume};
-use llm::budget::Plan;
 use store::{Document, UnitOfWork, Write};
-
-/// The plan rewrites are budgeted under (the analyzer's too).
-const PLAN: Plan = Plan::Pro;
 
 /// Tailors the profile to the job and picks the variant to send.
 pub struct GeneratorAgent;
@@ -29,11 +25,13 @@ fn documents(r: &TailoredResume) -> Vec<Document> {
 /// Fonts and templates, parsed once per process and shared by every render.
 static RENDERER: std::sync::OnceLock<Result<render::Renderer, String>> = std::sync::OnceLock::new();
 
-/// The render step: the selected variant as a two-page PDF in the artifact store; the document
-/// row holds its path there (`ab/<sha256>.pdf`). `None` when the cell keeps no artifacts or the
-/// PDF cannot be made (logged: Markdown and HTML still go out).
+/// The render step: the selected variant as a two-page PDF in the context's artifact store
+/// (a local directory or S3-compatible storage); the document row holds its path there
+/// (`ab/<sha256>.pdf`). Content-addressed, so a retried step stores the same object, never a
+/// second one. `None` when the cell keeps no artifacts or the PDF cannot be made (logged:
+/// Markdown and HTML still go out).
 async fn pdf(resume: &TailoredResume, profile: &domain::Profile, ctx: &AgentCtx) -> Option<Document> {
-    let dir = ctx.config.artifacts_dir.clone()?;
+    let store = ctx.artifacts.clone()?;
     let doc = tailor::to_json_resume(resume, profile);
     let opts = render::RenderOptions {
         template: ctx.config.pdf_template.clone(),
@@ -45,8 +43,7 @@ async fn pdf(resume: &TailoredResume, profile: &domain::Profile, ctx: &AgentCtx)
             .get_or_init(|| render::Renderer::new().map_err(|e| e.to_string()))
             .as_ref()
             .map_err(Clone::clone)?;
-        let store = render::artifacts::LocalArtifacts::new(dir);
-        render::artifacts::render_cached(renderer, &store, &doc, &opts).map_err(|e| e.to_string())
+        render::artifacts::render_cached(renderer, store.as_ref(), &doc, &opts).map_err(|e| e.to_string())
     });
     match job.await {
         Ok(Ok(rendered)) => Some(Document { format: "pdf".into(), content: rendered.key.path() }),
@@ -88,7 +85,7 @@ impl GeneratorAgent {
                 let versions =
                     ctx.policy(StepName::Generate)?.param("versions").and_then(|v| v.parse().ok()).unwrap_or(3usize);
                 let user_key = user.to_string();
-                let payer = llm::client::payer(&user_key, &ctx.config.cell_id, PLAN);
+                let payer = ctx.ai.payer(&user_key, &ctx.config.cell_id); // the user's configured plan
                 let tailored = tailor::tailor_with_ai(&profile, &job, analysis, app.id, versions, &ctx.ai, &payer)
                     .await
                     .map_err(|e| AgentError::Permanent(e.to_string()))?;

@@ -2,22 +2,20 @@
 
 mod analyzer;
 mod completion;
-mod discovery;
+pub(crate) mod discovery;
 mod generator;
-mod poll;
+pub(crate) mod poll;
 mod submitter;
 mod tracker;
 
 pub use analyzer::AnalyzerAgent;
 pub use completion::CompletionAgent;
-pub use discovery::{discover, DiscoveryReport};
 pub use generator::GeneratorAgent;
-pub use poll::{fetch_canonical, poll_source, PollReport};
+pub use poll::{fetch_canonical, plan_poll, PollPlan, PollReport};
 pub use submitter::SubmitterAgent;
 pub use tracker::TrackerAgent;
 
 use crate::agent::{Agent, AgentCtx, AgentError};
-use crate::clock::new_id;
 use domain::event::{EventPayload, WorkflowFailed};
 use domain::{Application, ApplicationState, EventEnvelope, EventId, StepName};
 use std::sync::Arc;
@@ -50,7 +48,7 @@ pub async fn application_of(event: &EventEnvelope, ctx: &AgentCtx) -> Result<App
 
 /// Wraps a payload as the follow-up of `cause`.
 pub fn follow_up(cause: &EventEnvelope, ctx: &AgentCtx, payload: &EventPayload) -> EventEnvelope {
-    EventEnvelope::new(EventId(new_id()), cause.follow_up(ctx.clock.now()), payload)
+    EventEnvelope::new(EventId(ctx.clock.new_id()), cause.follow_up(ctx.clock.now()), payload)
 }
 
 /// The context of an event that no other event caused (a poll noticed it), in an existing
@@ -65,8 +63,12 @@ pub fn workflow_ctx(
 }
 
 /// A new event with a fresh id.
-pub fn fresh_event(ctx: domain::event::EventContext<'_>, payload: &EventPayload) -> EventEnvelope {
-    EventEnvelope::new(EventId(new_id()), ctx, payload)
+pub fn fresh_event(
+    clock: &dyn crate::clock::Clock,
+    ctx: domain::event::EventContext<'_>,
+    payload: &EventPayload,
+) -> EventEnvelope {
+    EventEnvelope::new(EventId(clock.new_id()), ctx, payload)
 }
 
 /// The end of the road for a step: a dead-letter record, the application failed (or, for
@@ -82,13 +84,13 @@ pub async fn fail_workflow(
 ) -> Result<UnitOfWork, AgentError> {
     let mut unit = unit_for(event, ctx);
     unit.writes.push(Write::DeadLetter(DeadLetter {
-        id: new_id(),
+        id: ctx.clock.new_id(),
         user_id: event.user_id,
         consumer: consumer.to_owned(),
         event_id: Some(event.event_id.0),
         step: step.as_str().to_owned(),
         attempts,
-        error: error.to_string(),
+        error: error.chain(),
         payload: serde_json::to_value(event).unwrap_or_default(),
         created_at: unit.at,
     }));
@@ -108,17 +110,18 @@ pub async fn fail_workflow(
             to,
             outcome: None,
             variant_id: None,
-            reason: Some(format!("{step}: {error}")),
+            reason: Some(format!("{step}: {}", error.chain())),
             at: unit.at,
         });
     }
     if notify {
         unit.writes.push(Write::Notify(Notification {
-            id: new_id(),
+            id: ctx.clock.new_id(),
             user_id: event.user_id,
             application_id: Some(app.id),
             message: format!(
-                "Step `{step}` could not finish after {attempts} attempts ({error}); please review this application."
+                "Step `{step}` could not finish after {attempts} attempts ({}); please review this application.",
+                error.chain()
             ),
             created_at: unit.at,
         }));
@@ -131,7 +134,7 @@ pub async fn fail_workflow(
             application_id: app.id,
             step: step.as_str().to_owned(),
             attempts,
-            error: error.to_string(),
+            error: error.chain(),
             strategy: strategy.map(|s| s.as_str().to_owned()),
         }),
     ));

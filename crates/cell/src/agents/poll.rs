@@ -1,8 +1,12 @@
 //! ScraperAgent on live sources: fetch one followed board, normalize, deduplicate (within the
-//! batch and against the user's known jobs), and commit what changed — new matching postings
+//! batch and against the user's known jobs), and decide what changed — new matching postings
 //! start a workflow (`job.discovered`), changed ones update the job, vanished ones close it
 //! (`job.closed`, withdrawing an application not yet submitted). Unchanged postings and a 304
-//! produce nothing.
+//! produce nothing. It only reads: the engine (`Cell::poll_source`) commits the units.
+//!
+//! A job linked by dedup to several boards belongs to the board it was discovered on: only
+//! that board's changes rewrite it, and it is closed only when no followed board lists it any
+//! more — an aggregator dropping its copy neither overwrites nor withdraws the user's job.
 
 use super::discovery::discovery_unit;
 use super::{fresh_event, workflow_ctx};
@@ -14,7 +18,7 @@ use domain::event::{EventPayload, JobClosed};
 use domain::{ApplicationState, CellId, Profile, UserId};
 use serde::Serialize;
 use std::collections::HashMap;
-use store::{Committed, Page, UnitOfWork, Write};
+use store::{Page, UnitOfWork, Write};
 use url::Url;
 
 /// What one poll of one source found and did.
@@ -78,34 +82,38 @@ pub async fn fetch_canonical(
     Ok((report, batch.validators))
 }
 
-/// Polls one followed source for one user and commits what changed.
-pub async fn poll_source(
+/// What one poll decided: the report, the units of work to commit in order, and the
+/// validators to save for the next conditional request.
+pub struct PollPlan {
+    pub report: PollReport,
+    pub units: Vec<UnitOfWork>,
+    pub validators: Validators,
+}
+
+/// Polls one followed source for one user and decides what changed (reads only).
+pub async fn plan_poll(
     ctx: &AgentCtx,
     client: &dyn HttpClient,
     user_id: UserId,
     profile: &Profile,
     spec: &SourceSpec,
     base: Option<&Url>,
-) -> Result<PollReport, AgentError> {
+) -> Result<PollPlan, AgentError> {
     let key = spec.to_string();
-    // Polling a source means following it (its poll state lives there).
-    ctx.store.add_source(user_id, &key, ctx.clock.now()).await?;
     let state = ctx.store.list_sources(user_id).await?.into_iter().find(|s| s.spec == key);
     let validators = state.map(|s| Validators { etag: s.etag, last_modified: s.last_modified }).unwrap_or_default();
     let (mut report, new_validators) =
         fetch_canonical(client, spec, base, &validators).await.map_err(|e| AgentError::Transient(e.to_string()))?;
     let now = ctx.clock.now();
     if report.not_modified {
-        ctx.store
-            .save_poll(user_id, &key, validators.etag.as_deref(), validators.last_modified.as_deref(), now)
-            .await?;
-        return Ok(report);
+        return Ok(PollPlan { report, units: Vec::new(), validators });
     }
     let seen: HashMap<String, store::SeenPosting> =
         ctx.store.seen_postings(user_id, &key).await?.into_iter().map(|p| (p.source_id.clone(), p)).collect();
     let known = known_jobs(ctx, user_id).await?;
     let cell = CellId::new(ctx.config.cell_id.clone());
     let jobs = std::mem::take(&mut report.jobs);
+    let mut units = Vec::new();
     for job in &jobs {
         let previous = seen.get(&job.source_id);
         let unit = match previous {
@@ -138,21 +146,15 @@ pub async fn poll_source(
                 }
             }
         };
-        if ctx.store.commit(&unit).await? == Committed::Duplicate {
-            tracing::debug!(source = %key, source_id = %job.source_id, "posting already recorded");
-        }
+        units.push(unit);
     }
     let current: std::collections::HashSet<&str> = jobs.iter().map(|j| j.source_id.as_str()).collect();
     for gone in seen.values().filter(|p| !p.closed && !current.contains(p.source_id.as_str())) {
         report.closed += 1;
-        let unit = closed_unit(ctx, user_id, spec, gone, now).await?;
-        ctx.store.commit(&unit).await?;
+        units.push(closed_unit(ctx, user_id, spec, gone, now).await?);
     }
-    ctx.store
-        .save_poll(user_id, &key, new_validators.etag.as_deref(), new_validators.last_modified.as_deref(), now)
-        .await?;
     report.jobs = jobs;
-    Ok(report)
+    Ok(PollPlan { report, units, validators: new_validators })
 }
 
 /// The user's jobs as canonical jobs, to deduplicate new postings against.
@@ -229,7 +231,10 @@ async fn changed_unit(
 ) -> Result<UnitOfWork, AgentError> {
     let mut unit = link_unit(user_id, spec, job, seen.job_id, now);
     if let Some(job_id) = seen.job_id {
-        if let Some(old) = ctx.store.get_job(user_id, job_id).await? {
+        // Only the board the job came from may rewrite it; another board's copy (an
+        // aggregator's, a repost) is recorded as seen, nothing more.
+        let owned = |old: &domain::Job| old.source == job.source && old.source_id == job.source_id;
+        if let Some(old) = ctx.store.get_job(user_id, job_id).await?.filter(owned) {
             let mut updated = discovery::to_job(&job.to_posting(), job_id, user_id, old.discovered_at);
             updated.id = old.id;
             unit.writes.push(Write::UpdateJob(updated));
@@ -253,6 +258,16 @@ async fn closed_unit(
         at: now,
     };
     let Some(job_id) = gone.job_id else { return Ok(unit) };
+    // Still listed by another followed board (dedup linked them): the job stays open.
+    let elsewhere = ctx
+        .store
+        .open_postings_of_job(user_id, job_id)
+        .await?
+        .into_iter()
+        .any(|(other_spec, other_id)| !(other_spec == spec.to_string() && other_id == gone.source_id));
+    if elsewhere {
+        return Ok(unit);
+    }
     let apps = ctx.store.list_applications(user_id, &Page { after: None, limit: 10_000 }).await?;
     if let Some(app) = apps.into_iter().find(|a| a.job_id == job_id) {
         let withdraw = matches!(
@@ -281,7 +296,11 @@ async fn closed_unit(
             source_id: gone.source_id.clone(),
             withdrawn: withdraw,
         });
-        unit.events.push(fresh_event(workflow_ctx(&cell, user_id, app.correlation_id, now), &payload));
+        unit.events.push(fresh_event(
+            ctx.clock.as_ref(),
+            workflow_ctx(&cell, user_id, app.correlation_id, now),
+            &payload,
+        ));
     }
     Ok(unit)
 }

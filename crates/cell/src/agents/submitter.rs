@@ -45,7 +45,7 @@ impl Agent for SubmitterAgent {
                 at: unit.at,
             });
             unit.writes.push(Write::Notify(Notification {
-                id: crate::clock::new_id(),
+                id: ctx.clock.new_id(),
                 user_id: event.user_id,
                 application_id: Some(app.id),
                 message: "A tailored resume is ready for your review.".into(),

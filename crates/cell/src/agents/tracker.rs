@@ -4,7 +4,6 @@
 
 use super::{application_of, unit_for};
 use crate::agent::{Agent, AgentCtx, AgentError};
-use crate::clock::new_id;
 use async_trait::async_trait;
 use domain::event::{EventPayload, ResponseReceived};
 use domain::{ApplicationState, EventEnvelope, EventId, EventType, Outcome, StepName};
@@ -44,7 +43,7 @@ impl Agent for TrackerAgent {
         let mut ctx_at = event.follow_up(due_at);
         ctx_at.occurred_at = due_at;
         let response = EventEnvelope::new(
-            EventId(new_id()),
+            EventId(ctx.clock.new_id()),
             ctx_at,
             &EventPayload::ResponseReceived(ResponseReceived {
                 job_id: app.job_id,
@@ -54,7 +53,7 @@ impl Agent for TrackerAgent {
             }),
         );
         unit.writes.push(Write::ScheduleTimer(Timer {
-            id: new_id(),
+            id: ctx.clock.new_id(),
             user_id: event.user_id,
             application_id: app.id,
             due_at,

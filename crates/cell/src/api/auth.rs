@@ -15,7 +15,8 @@ pub struct AuthUser(pub store::User);
 /// A new API key (`af_` + 32 random bytes, hex).
 pub fn new_api_key() -> String {
     let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
+    // A secret: straight from the operating system, not a clock-driven test RNG.
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
     format!("af_{}", hex::encode(bytes))
 }
 

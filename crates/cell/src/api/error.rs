@@ -11,6 +11,8 @@ pub enum ErrorCode {
     ValidationError,
     Unauthorized,
     NotFound,
+    /// Too many requests: the user's request rate was exceeded.
+    RateLimited,
     ServiceUnavailable,
     InternalError,
 }
@@ -21,6 +23,7 @@ impl ErrorCode {
             Self::ValidationError => "VALIDATION_ERROR",
             Self::Unauthorized => "UNAUTHORIZED",
             Self::NotFound => "NOT_FOUND",
+            Self::RateLimited => "RATE_LIMITED",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::InternalError => "INTERNAL_ERROR",
         }
@@ -31,6 +34,7 @@ impl ErrorCode {
             Self::ValidationError => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -76,7 +80,7 @@ impl From<store::StoreError> for ApiError {
 pub(crate) struct ErrorBody(ApiError);
 
 impl ErrorBody {
-    pub(crate) fn into_response_with(self, request_id: &str) -> Response {
+    pub(crate) fn into_response_with(self, request_id: &str, now: chrono::DateTime<chrono::Utc>) -> Response {
         let e = self.0;
         let body = json!({
             "error": {
@@ -84,7 +88,7 @@ impl ErrorBody {
                 "message": e.message,
                 "details": e.details,
                 "request_id": request_id,
-                "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             }
         });
         (e.code.status(), axum::Json(body)).into_response()

@@ -7,7 +7,9 @@
 
 pub mod auth;
 pub mod error;
+mod limits;
 mod routes;
+mod server;
 mod tailor;
 
 use crate::metrics::Metrics;
@@ -21,6 +23,8 @@ use std::time::Instant;
 use store::DynStore;
 
 pub use error::{ApiError, ErrorCode};
+pub use limits::HttpLimits;
+pub use server::serve;
 
 /// What handlers share.
 #[derive(Clone)]
@@ -29,15 +33,35 @@ pub struct ApiState {
     pub metrics: Arc<Metrics>,
     /// The cell's AI client (tailoring rewrites go through it).
     pub ai: llm::AiClient,
+    /// Time and request ids.
+    pub clock: crate::clock::DynClock,
+}
+
+impl ApiState {
+    /// The API of `cell`: its store, metrics, AI client and clock.
+    pub fn for_cell(cell: &crate::Cell) -> Self {
+        Self {
+            store: cell.store().clone(),
+            metrics: cell.metrics(),
+            ai: cell.ctx().ai.clone(),
+            clock: cell.ctx().clock.clone(),
+        }
+    }
 }
 
 /// The request id of the current request (set by the middleware, read by error bodies).
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
 
-/// The whole API as a router (tests drive it with `oneshot`, no socket).
+/// The whole API as a router with the default [`HttpLimits`] (tests drive it with `oneshot`,
+/// no socket).
 pub fn app(state: ApiState) -> Router {
-    Router::new()
+    app_with_limits(state, &HttpLimits::default())
+}
+
+/// The whole API as a router, each request under `limits`' request timeout and in-flight cap.
+pub fn app_with_limits(state: ApiState, limits: &HttpLimits) -> Router {
+    let routes = Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
         .route("/metrics", get(routes::metrics))
@@ -47,7 +71,16 @@ pub fn app(state: ApiState) -> Router {
         .route("/api/v1/applications/{id}", get(routes::get_application))
         .route("/api/v1/applications/{id}/events", get(routes::application_events))
         .route("/api/v1/tailor", post(tailor::tailor))
-        .fallback(routes::not_found)
+        .fallback(routes::not_found);
+    with_request_layers(routes, state, limits)
+}
+
+/// Wraps every route of `routes` (and its fallback) as the API's own: the request context
+/// (request id, log line, metrics, completed error bodies) outside, `limits`' request timeout
+/// and in-flight cap (one cap for the whole router) inside.
+pub fn with_request_layers(routes: Router<ApiState>, state: ApiState, limits: &HttpLimits) -> Router {
+    routes
+        .layer(middleware::from_fn_with_state(limits::Limiter::new(limits), limits::enforce))
         .layer(middleware::from_fn_with_state(state.clone(), request_context))
         .with_state(state)
 }
@@ -62,7 +95,7 @@ async fn request_context(State(state): State<ApiState>, mut req: Request, next: 
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_graphic()))
         .map(str::to_owned)
-        .unwrap_or_else(|| format!("req-{}", crate::clock::new_id().simple()));
+        .unwrap_or_else(|| format!("req-{}", state.clock.new_id().simple()));
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().to_string();
     let route =
@@ -70,7 +103,16 @@ async fn request_context(State(state): State<ApiState>, mut req: Request, next: 
     let path = req.uri().path().to_owned();
     let mut response = next.run(req).await;
     if let Some(err) = response.extensions().get::<error::ErrorBody>().cloned() {
-        response = err.into_response_with(&request_id);
+        let headers = std::mem::take(response.headers_mut());
+        response = err.into_response_with(&request_id, state.clock.now());
+        // Headers the error's producer set (`Retry-After`, ...) survive; the body's own win.
+        for name in headers.keys() {
+            if !response.headers().contains_key(name) {
+                for value in headers.get_all(name) {
+                    response.headers_mut().append(name, value.clone());
+                }
+            }
+        }
     }
     if let Ok(v) = request_id.parse() {
         response.headers_mut().insert("x-request-id", v);

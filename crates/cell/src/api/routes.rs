@@ -61,7 +61,7 @@ pub(super) async fn readyz(State(s): State<ApiState>) -> Result<Json<Value>, Api
 }
 
 pub(super) async fn metrics(State(s): State<ApiState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], s.metrics.render())
+    ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], s.metrics.render())
 }
 
 pub(super) async fn not_found() -> ApiError {

@@ -1,8 +1,12 @@
 //! `POST /api/v1/tailor`: tailor the authenticated user's profile to one job — a posting in the
 //! body (`{"job": {"title", "company", "description", ...}}`) or one of the user's jobs
 //! (`{"job_id": ...}`) — and answer the report and the tailored resume (JSON Resume with each
-//! line's provenance under `meta.provenance`). Nothing is stored. Tailoring here is offline:
-//! the verbatim variants, guarded, scored and optimized.
+//! line's provenance under `meta.provenance`). Nothing is stored. Rewrites go through the
+//! cell's AI client (`tailor_with_ai`) and the truth guard; with no provider configured, the
+//! verbatim variants, guarded, scored and optimized.
+//!
+//! Each call may start AI rewrites, so it is rate limited per user by plan (the AI client's
+//! `throttle`): over the limit it answers 429 `RATE_LIMITED` with `details.retry_after_secs`.
 
 use super::auth::AuthUser;
 use super::error::{ApiError, ErrorCode};
@@ -43,6 +47,12 @@ pub(super) async fn tailor(
     AuthUser(user): AuthUser,
     body: Result<Json<TailorBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let user_id = user.id.to_string();
+    if let Err(throttled) = s.ai.throttle(&user_id) {
+        let secs = throttled.retry_after.as_secs_f64().ceil().max(1.0) as u64;
+        return Err(ApiError::new(ErrorCode::RateLimited, format!("too many tailoring requests; retry in {secs} s"))
+            .with_details(json!({ "retry_after_secs": secs })));
+    }
     let Json(body) = body.map_err(|e| ApiError::validation("body", e.body_text()))?;
     let job = match (body.job, body.job_id) {
         (Some(_), Some(_)) => return Err(ApiError::validation("job", "give either `job` or `job_id`, not both")),
@@ -57,7 +67,7 @@ pub(super) async fn tailor(
             let mut job = ::tailor::job_for_text(&p.title, &p.description);
             job.user_id = user.id;
             // Seen now: experience in a current role counts up to today.
-            job.discovered_at = chrono::Utc::now();
+            job.discovered_at = s.clock.now();
             job.company = p.company;
             job.location = p.location;
             job
@@ -72,11 +82,10 @@ pub(super) async fn tailor(
     })?;
     let analysis = match s.store.get_analysis(user.id, job.id).await? {
         Some(a) if !job.id.0.is_nil() => a,
-        _ => ai::HeuristicAnalyzer.analyze(&job),
+        _ => analysis::HeuristicAnalyzer.analyze(&job),
     };
     let app = ApplicationId::from_uuid(Default::default());
-    let user_id = user.id.to_string();
-    let payer = llm::client::payer(&user_id, user.cell_id.as_str(), llm::budget::Plan::Pro);
+    let payer = s.ai.payer(&user_id, user.cell_id.as_str()); // the user's configured plan
     let tailored =
         ::tailor::tailor_with_ai(&profile, &job, &analysis, app, 3, &s.ai, &payer).await.map_err(|e| match e {
             ::tailor::TailorError::EmptyProfile => ApiError::validation("profile", e.to_string()),
@@ -98,7 +107,7 @@ pub(super) async fn tailor(
 }
 
 fn score(profile: &domain::Profile, job: &Job, analysis: &domain::JobAnalysis) -> MatchScore {
-    let m = ai::match_score(profile, job, analysis);
+    let m = analysis::match_score(profile, job, analysis);
     if m == MatchScore::default() {
         ::tailor::fallback_match_score(profile, analysis)
     } else {

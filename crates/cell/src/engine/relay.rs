@@ -2,13 +2,13 @@
 //! them published. At least once: a crash between publish and mark republishes, and the
 //! consumers' inbox absorbs the repeat.
 
-use super::Cell;
+use super::{Cell, EngineError};
 use tokio::sync::watch;
 
 /// Publishes one batch; returns how many rows it moved.
-pub(super) async fn relay_once(cell: &Cell) -> Result<usize, String> {
-    let ctx = &cell.inner.ctx;
-    let rows = ctx.store.unpublished_events(ctx.config.relay_batch).await.map_err(|e| e.to_string())?;
+pub(super) async fn relay_once(cell: &Cell) -> Result<usize, EngineError> {
+    let store = &cell.inner.store;
+    let rows = store.unpublished_events(cell.inner.ctx.config.relay_batch).await?;
     if rows.is_empty() {
         return Ok(0);
     }
@@ -19,9 +19,9 @@ pub(super) async fn relay_once(cell: &Cell) -> Result<usize, String> {
             Err(reason) => tracing::error!(seq = row.seq, %reason, "not publishing malformed event"),
         }
     }
-    cell.inner.bus.publish(&events).await.map_err(|e| e.to_string())?;
+    cell.inner.bus.publish(&events).await?;
     let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
-    ctx.store.mark_published(&seqs).await.map_err(|e| e.to_string())?;
+    store.mark_published(&seqs).await?;
     Ok(rows.len())
 }
 

@@ -39,15 +39,15 @@ fn fire_unit(timer: &Timer, with_transition: bool) -> UnitOfWork {
 impl Cell {
     /// Fires every due timer; returns how many fired.
     pub async fn fire_due_timers(&self) -> Result<usize, StoreError> {
-        let ctx = &self.inner.ctx;
-        let due = ctx.store.due_timers(ctx.clock.now(), 256).await?;
+        let (ctx, store) = (&self.inner.ctx, &self.inner.store);
+        let due = store.due_timers(ctx.clock.now(), 256).await?;
         let mut fired = 0;
         for timer in &due {
-            match ctx.store.commit(&fire_unit(timer, true)).await {
+            match store.commit(&fire_unit(timer, true)).await {
                 Ok(_) => fired += 1,
                 Err(StoreError::StateConflict { .. }) => {
                     // The application moved on (withdrawn, failed): drop the timer.
-                    ctx.store.commit(&fire_unit(timer, false)).await?;
+                    store.commit(&fire_unit(timer, false)).await?;
                 }
                 Err(e) => return Err(e),
             }

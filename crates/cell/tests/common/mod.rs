@@ -1,6 +1,6 @@
 //! Shared setup for the cell's end-to-end tests: a cell over a fresh store, the sample user,
 //! and agents that fail on purpose.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
 use async_trait::async_trait;
 use cell::{Agent, AgentCtx, AgentError, Cell, CellConfig};
@@ -43,7 +43,7 @@ pub fn cell_with(store: DynStore, agents: Vec<Arc<dyn Agent>>) -> Cell {
 pub async fn run_to_idle(cell: &Cell, user: &User, postings: &[discovery::Posting]) {
     let engine = cell.start().await.unwrap();
     let profile = cell.store().get_profile(user.id).await.unwrap().unwrap();
-    cell::agents::discover(cell.ctx(), user.id, &profile, postings, || {}).await.unwrap();
+    cell.discover(user.id, &profile, postings, || {}).await.unwrap();
     wait_idle(cell.store(), user).await;
     engine.shutdown().await;
 }

@@ -27,7 +27,23 @@ use sha2::{Digest, Sha256};
 pub const MAX_DESCRIPTION_BYTES: usize = 1024 * 1024;
 
 /// Turns a raw posting into a canonical job, or says why it cannot be kept.
-pub fn normalize(raw: RawPosting) -> Result<CanonicalJob, SkipReason> {
+pub fn normalize(mut raw: RawPosting) -> Result<CanonicalJob, SkipReason> {
+    // NUL and other control characters from a board: gone before anything keys on them
+    // (PostgreSQL rejects NUL; the text fields are cleaned again on the way into a job).
+    use domain::text::make_storable;
+    for field in [&mut raw.source, &mut raw.source_id, &mut raw.company, &mut raw.title] {
+        make_storable(field);
+    }
+    for field in [&mut raw.url, &mut raw.apply_url, &mut raw.description_html, &mut raw.description_text] {
+        if let Some(f) = field.as_mut() {
+            make_storable(f);
+        }
+    }
+    raw.location_texts.iter_mut().for_each(make_storable);
+    raw.remote_regions.iter_mut().for_each(make_storable);
+    if let Some(q) = raw.application_questions.as_mut() {
+        domain::text::make_json_storable(q);
+    }
     let source_id = raw.source_id.trim().to_owned();
     if source_id.is_empty() {
         return Err(SkipReason::MissingId);

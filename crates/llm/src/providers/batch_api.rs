@@ -8,7 +8,7 @@ use super::anthropic::{self, AnthropicConfig, AnthropicProvider};
 use super::http;
 use super::openai::{self, OpenAiConfig, OpenAiProvider};
 use crate::pricing::PriceTable;
-use crate::types::{LlmError, LlmRequest, LlmResponse, Provider};
+use crate::types::{LlmError, LlmRequest, LlmResponse, Provider, Tier};
 use async_trait::async_trait;
 use reqwest::header::HeaderMap;
 use serde::{Deserialize, Serialize};
@@ -76,6 +76,8 @@ pub type BatchResults = Vec<(String, Result<LlmResponse, LlmError>)>;
 #[async_trait]
 pub trait BatchProvider: Send + Sync {
     fn name(&self) -> &str;
+    /// The model a request of `tier` runs on (for its budget estimate before submission).
+    fn model(&self, tier: Tier) -> &str;
     /// Sends the requests as one batch. custom_ids must be unique and non-empty.
     async fn submit(&self, requests: &[(String, LlmRequest)]) -> Result<BatchHandle, LlmError>;
     async fn poll(&self, batch: &BatchHandle) -> Result<BatchStatus, LlmError>;
@@ -95,11 +97,23 @@ pub trait BatchProvider: Send + Sync {
         poll_every: Duration,
         deadline: Duration,
     ) -> Result<BatchResults, LlmError> {
-        let started = tokio::time::Instant::now();
         let batch = self.submit(requests).await?;
+        self.wait(&batch, poll_every, deadline).await
+    }
+
+    /// Polls a submitted batch every `poll_every` until it ends and returns the results, as
+    /// [`BatchProvider::run_to_completion`] does after submitting (so a caller can account for
+    /// the submission on its own: once it succeeded, the requests may be billed).
+    async fn wait(
+        &self,
+        batch: &BatchHandle,
+        poll_every: Duration,
+        deadline: Duration,
+    ) -> Result<BatchResults, LlmError> {
+        let started = tokio::time::Instant::now();
         loop {
-            match self.poll(&batch).await {
-                Ok(BatchStatus::Ended { .. }) => return self.results(&batch).await,
+            match self.poll(batch).await {
+                Ok(BatchStatus::Ended { .. }) => return self.results(batch).await,
                 Ok(BatchStatus::InProgress { status, counts }) => {
                     tracing::debug!(batch = %batch.id, %status, ?counts, "batch still running");
                 }
@@ -108,7 +122,7 @@ pub trait BatchProvider: Send + Sync {
             }
             if started.elapsed() + poll_every > deadline {
                 tracing::warn!(batch = %batch.id, ?deadline, "batch missed its deadline; canceling it");
-                if let Err(e) = self.cancel(&batch).await {
+                if let Err(e) = self.cancel(batch).await {
                     tracing::warn!(batch = %batch.id, error = %e, "batch cancel failed");
                 }
                 return Err(LlmError::Timeout(deadline));
@@ -344,6 +358,10 @@ impl BatchProvider for OpenAiBatch {
         self.provider.name()
     }
 
+    fn model(&self, tier: Tier) -> &str {
+        self.provider.model(tier)
+    }
+
     async fn submit(&self, requests: &[(String, LlmRequest)]) -> Result<BatchHandle, LlmError> {
         check_requests(requests, |id| !id.is_empty())?;
         let mut file = Vec::new();
@@ -526,6 +544,10 @@ impl AnthropicBatch {
 impl BatchProvider for AnthropicBatch {
     fn name(&self) -> &str {
         self.provider.name()
+    }
+
+    fn model(&self, tier: Tier) -> &str {
+        self.provider.model(tier)
     }
 
     async fn submit(&self, requests: &[(String, LlmRequest)]) -> Result<BatchHandle, LlmError> {

@@ -40,7 +40,15 @@ pub(crate) async fn send(
     let response = request.send().await.map_err(|e| transport_error(&e, timeout))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(|e| transport_error(&e, timeout))?;
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        // A 2xx whose body broke off: the provider produced (and billed) an answer we could not
+        // read, which is a malformed answer rather than a network failure before the call.
+        Err(e) if (200..300).contains(&status) && !e.is_timeout() => {
+            return Err(LlmError::Malformed(format!("the answer was cut off: {}", error_chain(&e))));
+        }
+        Err(e) => return Err(transport_error(&e, timeout)),
+    };
     if (200..300).contains(&status) {
         return Ok(body.to_vec());
     }
@@ -108,10 +116,10 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
         if ms.is_finite() && ms >= 0.0 {
-            return Some(Duration::from_secs_f64(ms / 1000.0));
+            return bounded_secs(ms / 1000.0);
         }
     }
-    if let Some(d) = get("retry-after").and_then(parse_retry_after) {
+    if let Some(d) = get("retry-after").and_then(|v| parse_retry_after(v, get("date"))) {
         return Some(d);
     }
     let requests = get("x-ratelimit-reset-requests").and_then(parse_go_duration);
@@ -126,14 +134,17 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     }
 }
 
-/// `Retry-After`: delay-seconds (integer, tolerated as decimal) or an HTTP date.
-fn parse_retry_after(value: &str) -> Option<Duration> {
+/// `Retry-After`: delay-seconds (integer, tolerated as decimal) or an HTTP date. A date is
+/// measured from the response's own `Date` (the server's clock, so skew between its clock and
+/// ours does not matter); without one the date says nothing usable and the chain's backoff
+/// applies.
+fn parse_retry_after(value: &str, date: Option<&str>) -> Option<Duration> {
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return bounded_secs(secs);
     }
     let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    let sent = chrono::DateTime::parse_from_rfc2822(date?).ok()?;
+    Some((at - sent).to_std().unwrap_or(Duration::ZERO).min(MAX_HEADER_WAIT))
 }
 
 /// Go's `time.Duration` text, as OpenAI sends it: `1s`, `120ms`, `6m0s`, `1h2m3.5s`.
@@ -160,7 +171,20 @@ pub(crate) fn parse_go_duration(value: &str) -> Option<Duration> {
         rest = &rest[unit_len..];
         total += number * seconds_per_unit;
     }
-    (total.is_finite() && total >= 0.0).then(|| Duration::from_secs_f64(total))
+    bounded_secs(total)
+}
+
+/// The longest wait a header can ask for. A server may send anything (`retry-after: 1e20`, a
+/// reset of a thousand years); past a day the answer means "not soon", and the chain moves on.
+pub(crate) const MAX_HEADER_WAIT: Duration = Duration::from_secs(86_400);
+
+/// Seconds from a header as a duration, capped at [`MAX_HEADER_WAIT`]; `None` for negative or
+/// non-finite values. Never panics, whatever the number.
+pub(crate) fn bounded_secs(secs: f64) -> Option<Duration> {
+    if !secs.is_finite() || secs < 0.0 {
+        return None;
+    }
+    Some(Duration::try_from_secs_f64(secs).map_or(MAX_HEADER_WAIT, |d| d.min(MAX_HEADER_WAIT)))
 }
 
 /// reqwest's top-level message is generic ("error sending request"); the cause is in the chain.
@@ -197,6 +221,23 @@ mod tests {
     }
 
     #[test]
+    fn absurd_waits_are_capped_not_a_panic() {
+        for (name, value) in [
+            ("retry-after", "1e20"),
+            ("retry-after", "99999999999999999999999999999"),
+            ("retry-after-ms", "1e300"),
+            ("x-ratelimit-reset-requests", "99999999999999999999h"),
+        ] {
+            let mut h = HeaderMap::new();
+            h.insert(name, reqwest::header::HeaderValue::from_static(value));
+            assert_eq!(retry_after(&h), Some(MAX_HEADER_WAIT), "{name}: {value}");
+        }
+        assert_eq!(bounded_secs(f64::INFINITY), None);
+        assert_eq!(bounded_secs(f64::NAN), None);
+        assert_eq!(bounded_secs(-1.0), None);
+    }
+
+    #[test]
     fn go_durations() {
         assert_eq!(parse_go_duration("1s"), Some(Duration::from_secs(1)));
         assert_eq!(parse_go_duration("6m0s"), Some(Duration::from_secs(360)));
@@ -219,8 +260,12 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_secs(360)));
         assert_eq!(retry_after(&headers(&[("retry-after", "7")])), Some(Duration::from_secs(7)));
         assert_eq!(retry_after(&headers(&[("retry-after-ms", "250")])), Some(Duration::from_millis(250)));
-        let past = headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")]);
+        let date = "Wed, 21 Oct 2015 07:28:00 GMT";
+        let later = headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:30 GMT"), ("date", date)]);
+        assert_eq!(retry_after(&later), Some(Duration::from_secs(30)));
+        let past = headers(&[("retry-after", "Wed, 21 Oct 2015 07:27:00 GMT"), ("date", date)]);
         assert_eq!(retry_after(&past), Some(Duration::ZERO));
+        assert_eq!(retry_after(&headers(&[("retry-after", date)])), None, "no Date: nothing to measure from");
         assert_eq!(retry_after(&HeaderMap::new()), None);
     }
 

@@ -1,32 +1,29 @@
 //! The providers behind [`Provider`]: OpenAI (and OpenAI-compatible local servers), Anthropic,
-//! Ollama, and the offline heuristic that needs no network and is always last.
+//! Ollama. The floor of the chain (the offline provider that needs no network) is passed in by
+//! the caller: this gateway knows no task of its own.
 
 mod anthropic;
 pub mod batch_api;
 mod http;
-mod offline;
 mod ollama;
 mod openai;
-pub mod tasks;
 
 pub use anthropic::{AnthropicConfig, AnthropicProvider};
-pub use offline::OfflineProvider;
 pub use ollama::{OllamaConfig, OllamaProvider};
 pub use openai::{OpenAiConfig, OpenAiProvider};
-pub use tasks::{analyze_job_output, analyze_job_schema, ANALYZE_JOB};
 
 use crate::types::Provider;
 use std::sync::Arc;
 
 /// The default chain from the process environment: OpenAI → Anthropic → local (Ollama) →
-/// offline, with only the providers whose configuration is present, and offline always last.
-pub fn chain_from_env() -> Vec<Arc<dyn Provider>> {
-    chain_from_lookup(|name| std::env::var(name).ok())
+/// `floor`, with only the providers whose configuration is present, and `floor` always last.
+pub fn chain_from_env(floor: Arc<dyn Provider>) -> Vec<Arc<dyn Provider>> {
+    chain_from_lookup(|name| std::env::var(name).ok(), floor)
 }
 
 /// [`chain_from_env`] over any variable source, so configuration can be tested without
 /// mutating the process environment.
-pub fn chain_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Vec<Arc<dyn Provider>> {
+pub fn chain_from_lookup(lookup: impl Fn(&str) -> Option<String>, floor: Arc<dyn Provider>) -> Vec<Arc<dyn Provider>> {
     let mut chain: Vec<Arc<dyn Provider>> = Vec::new();
     if let Some(p) = OpenAiProvider::from_lookup(&lookup) {
         chain.push(Arc::new(p));
@@ -37,7 +34,7 @@ pub fn chain_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Vec<Arc<dyn
     if let Some(p) = OllamaProvider::from_lookup(&lookup) {
         chain.push(Arc::new(p));
     }
-    chain.push(Arc::new(OfflineProvider::new()));
+    chain.push(floor);
     let names: Vec<&str> = chain.iter().map(|p| p.name()).collect();
     tracing::info!(?names, "provider chain configured");
     chain
@@ -104,6 +101,23 @@ pub(crate) fn redacted(key: &Option<String>) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::{LlmError, LlmRequest, LlmResponse, Tier};
+
+    /// A stand-in floor: the real one (the offline analyzer) lives in the `analysis` crate.
+    struct Floor;
+
+    #[async_trait::async_trait]
+    impl Provider for Floor {
+        fn name(&self) -> &str {
+            "offline"
+        }
+        fn model(&self, _tier: Tier) -> &str {
+            "floor"
+        }
+        async fn complete(&self, _req: &LlmRequest) -> Result<LlmResponse, LlmError> {
+            Err(LlmError::Unsupported("floor".into()))
+        }
+    }
 
     #[test]
     fn user_message_fences_input_and_defuses_the_closing_marker() {
@@ -129,10 +143,10 @@ mod tests {
             "OLLAMA_HOST" => Some("127.0.0.1:11434".to_owned()),
             _ => None,
         };
-        let chain = chain_from_lookup(vars);
+        let chain = chain_from_lookup(vars, Arc::new(Floor));
         let names: Vec<&str> = chain.iter().map(|p| p.name()).collect();
         assert_eq!(names, ["openai", "ollama", "offline"]);
-        let bare = chain_from_lookup(|_| None);
+        let bare = chain_from_lookup(|_| None, Arc::new(Floor));
         assert_eq!(bare.iter().map(|p| p.name()).collect::<Vec<_>>(), ["offline"]);
     }
 }

@@ -94,3 +94,18 @@ pub fn analysis_json() -> Value {
         "salary": { "min": 150000.0, "max": 190000.0, "currency": "USD", "period": "year" }
     })
 }
+
+/// A strict structured-output schema of the kind a task sends (every property required, no
+/// additional properties, nullable through a `null` type), standing in for a real task's.
+pub fn task_schema() -> Value {
+    serde_json::json!({
+        "type": "object",
+        "properties": {
+            "skills": { "type": "array", "items": { "type": "string" } },
+            "seniority": { "type": "string", "enum": ["junior", "mid", "senior"] },
+            "years_experience": { "type": ["integer", "null"] }
+        },
+        "required": ["skills", "seniority", "years_experience"],
+        "additionalProperties": false
+    })
+}

@@ -1,7 +1,7 @@
 //! Anthropic Messages: forced tool calls for structured output, typed error bodies.
 
 use crate::common::{analysis_json, body_where, fenced, request, JOB, SYSTEM};
-use llm::providers::{analyze_job_schema, AnthropicConfig, AnthropicProvider};
+use llm::providers::{AnthropicConfig, AnthropicProvider};
 use llm::{LlmError, Provider, Tier, Usage};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -37,13 +37,16 @@ fn error_body(kind: &str, msg: &str) -> Value {
 async fn error_of(template: ResponseTemplate) -> LlmError {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/v1/messages")).respond_with(template).mount(&server).await;
-    provider(&server).complete(&request("analyze_job", Tier::Cheap, Some(analyze_job_schema()))).await.unwrap_err()
+    provider(&server)
+        .complete(&request("analyze_job", Tier::Cheap, Some(crate::common::task_schema())))
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]
 async fn structured_output_is_a_forced_tool_call() {
     let server = MockServer::start().await;
-    let schema = analyze_job_schema();
+    let schema = crate::common::task_schema();
     let expected_schema = schema.clone();
     Mock::given(method("POST"))
         .and(path("/v1/messages"))
@@ -145,8 +148,10 @@ async fn unknown_content_blocks_are_skipped() {
         ]))))
         .mount(&server)
         .await;
-    let answer =
-        provider(&server).complete(&request("analyze_job", Tier::Cheap, Some(analyze_job_schema()))).await.unwrap();
+    let answer = provider(&server)
+        .complete(&request("analyze_job", Tier::Cheap, Some(crate::common::task_schema())))
+        .await
+        .unwrap();
     assert_eq!(answer.output, Some(analysis_json()));
 }
 

@@ -1,7 +1,7 @@
 //! Ollama's native `/api/chat` and `/api/embed`.
 
 use crate::common::{analysis_json, body_where, fenced, request, JOB, SYSTEM};
-use llm::providers::{analyze_job_schema, OllamaConfig, OllamaProvider};
+use llm::providers::{OllamaConfig, OllamaProvider};
 use llm::{LlmError, Provider, Tier, Usage};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -33,13 +33,16 @@ fn chat(content: &str) -> Value {
 async fn error_of(template: ResponseTemplate) -> LlmError {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/api/chat")).respond_with(template).mount(&server).await;
-    provider(&server).complete(&request("analyze_job", Tier::Cheap, Some(analyze_job_schema()))).await.unwrap_err()
+    provider(&server)
+        .complete(&request("analyze_job", Tier::Cheap, Some(crate::common::task_schema())))
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]
 async fn structured_chat_sends_the_schema_as_format() {
     let server = MockServer::start().await;
-    let schema = analyze_job_schema();
+    let schema = crate::common::task_schema();
     let expected_schema = schema.clone();
     Mock::given(method("POST"))
         .and(path("/api/chat"))

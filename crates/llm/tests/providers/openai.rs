@@ -1,7 +1,7 @@
 //! OpenAI Chat Completions / Embeddings, and the same provider as a keyless `local` server.
 
 use crate::common::{analysis_json, body_where, closed_port_url, fenced, headers_where, request, JOB, SYSTEM};
-use llm::providers::{analyze_job_schema, OpenAiConfig, OpenAiProvider};
+use llm::providers::{OpenAiConfig, OpenAiProvider};
 use llm::{LlmError, Provider, Tier, Usage};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -42,13 +42,13 @@ async fn answering(template: ResponseTemplate) -> (MockServer, OpenAiProvider) {
 
 async fn error_of(template: ResponseTemplate) -> LlmError {
     let (_server, p) = answering(template).await;
-    p.complete(&request("analyze_job", Tier::Cheap, Some(analyze_job_schema()))).await.unwrap_err()
+    p.complete(&request("analyze_job", Tier::Cheap, Some(crate::common::task_schema()))).await.unwrap_err()
 }
 
 #[tokio::test]
 async fn structured_completion_sends_the_wire_format_and_parses_the_answer() {
     let server = MockServer::start().await;
-    let schema = analyze_job_schema();
+    let schema = crate::common::task_schema();
     let expected_schema = schema.clone();
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))

@@ -47,7 +47,7 @@ pub fn job(title: &str, description: &str) -> Job {
 }
 
 pub fn analyze(job: &Job) -> JobAnalysis {
-    ai::HeuristicAnalyzer.analyze(job)
+    analysis::HeuristicAnalyzer.analyze(job)
 }
 
 pub const BACKEND_JOB: &str = "We are hiring a Senior Backend Engineer.\n\

@@ -2,8 +2,8 @@
 //! the mapping between the answer and a [`JobAnalysis`], so an LLM and the offline heuristic
 //! return the same JSON and one schema validates both.
 
-use crate::types::{LlmRequest, Tier};
 use domain::{Job, JobAnalysis, Salary, Seniority, WeightedKeyword, WorkplaceType};
+use llm::{LlmRequest, Tier};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -195,7 +195,7 @@ impl Default for Answer {
 fn canonical_skills(names: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for n in names {
-        let name = ai::normalize_skill(n).map_or_else(|| n.trim().to_owned(), str::to_owned);
+        let name = crate::normalize_skill(n).map_or_else(|| n.trim().to_owned(), str::to_owned);
         if !name.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
             out.push(name);
         }
@@ -207,7 +207,10 @@ fn canonical_skills(names: &[String]) -> Vec<String> {
 /// taxonomy; `skills` always starts with the required then the preferred skills; the board's
 /// structured fields (workplace, salary, location) win over the answer, as in the heuristic.
 pub fn analysis_from_output(output: &Value, job: &Job, provider: &str) -> Result<JobAnalysis, String> {
-    let a: Answer = serde_json::from_value(output.clone()).map_err(|e| format!("analyze_job answer: {e}"))?;
+    // A provider's strings are third-party text: NUL and control characters go before storage.
+    let mut output = output.clone();
+    domain::text::make_json_storable(&mut output);
+    let a: Answer = serde_json::from_value(output).map_err(|e| format!("analyze_job answer: {e}"))?;
     let required_skills = canonical_skills(&a.required_skills);
     let preferred_skills: Vec<String> = canonical_skills(&a.preferred_skills)
         .into_iter()
@@ -221,7 +224,7 @@ pub fn analysis_from_output(output: &Value, job: &Job, provider: &str) -> Result
         .into_iter()
         .filter(|w| w.weight.is_finite())
         .map(|w| WeightedKeyword {
-            term: ai::normalize_skill(&w.term).map_or(w.term, str::to_owned),
+            term: crate::normalize_skill(&w.term).map_or(w.term, str::to_owned),
             weight: w.weight.clamp(0.0, 1.0),
         })
         .collect();
@@ -277,7 +280,7 @@ mod tests {
     #[test]
     fn the_heuristic_answer_is_schema_valid_and_maps_back() {
         let j = job("Berlin", WorkplaceType::Hybrid, "Requirements\n- 5+ years with k8s and Postgres\n");
-        let heuristic = ai::HeuristicAnalyzer.analyze(&j);
+        let heuristic = crate::HeuristicAnalyzer.analyze(&j);
         let output = analyze_job_output(&heuristic);
         let validator = jsonschema::validator_for(&analyze_job_schema()).unwrap();
         let errors: Vec<String> = validator.iter_errors(&output).map(|e| e.to_string()).collect();

@@ -2,7 +2,7 @@
 //! recall of `required_skills` and keeps them from regressing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ai::{builtin_skill_cases, case_job, evaluate_skills, normalize_skill, HeuristicAnalyzer};
+use analysis::{builtin_skill_cases, case_job, evaluate_skills, normalize_skill, HeuristicAnalyzer};
 
 #[test]
 fn labelled_set_is_real_and_scored() {

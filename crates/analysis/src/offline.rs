@@ -1,11 +1,12 @@
 //! The offline provider: the dictionary-and-rules heuristic analyzer behind the `Provider`
 //! port. No network, no key, no cost — the floor the chain always lands on.
 
-use super::tasks::{analyze_job_output, posting_of, ANALYZE_JOB};
-use crate::types::{LlmError, LlmRequest, LlmResponse, Provider, Tier, Usage};
-use ai::HeuristicAnalyzer;
+use crate::task::{analyze_job_output, posting_of, ANALYZE_JOB};
+use crate::HeuristicAnalyzer;
 use async_trait::async_trait;
 use domain::Job;
+use llm::{LlmError, LlmRequest, LlmResponse, Provider, Tier, Usage};
+use std::sync::Arc;
 
 const NAME: &str = "offline";
 const MODEL: &str = "heuristic";
@@ -52,6 +53,17 @@ impl Provider for OfflineProvider {
             usage: Usage::default(),
         })
     }
+}
+
+/// The default chain from the process environment (OpenAI → Anthropic → local), with the
+/// offline provider as its floor.
+pub fn chain_from_env() -> Vec<Arc<dyn Provider>> {
+    llm::providers::chain_from_env(Arc::new(OfflineProvider::new()))
+}
+
+/// [`chain_from_env`] over any variable source.
+pub fn chain_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Vec<Arc<dyn Provider>> {
+    llm::providers::chain_from_lookup(lookup, Arc::new(OfflineProvider::new()))
 }
 
 #[cfg(test)]

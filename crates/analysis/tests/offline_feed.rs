@@ -1,7 +1,7 @@
 //! The heuristic analyzer against every posting of the real offline feed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ai::HeuristicAnalyzer;
+use analysis::HeuristicAnalyzer;
 use chrono::{DateTime, Utc};
 use domain::{JobId, Seniority, UserId, WorkplaceType};
 
@@ -31,7 +31,7 @@ fn every_posting_gets_a_sensible_analysis() {
         assert_eq!(a.provider, "heuristic");
         assert!(a.skills.len() <= 30 && a.keywords.len() <= 20, "{}", p.title);
         assert!(a.keywords.iter().all(|s| *s == s.to_lowercase()), "{}", p.title);
-        assert!(a.skills.iter().all(|s| ai::normalize_skill(s) == Some(s.as_str())), "{}", p.title);
+        assert!(a.skills.iter().all(|s| analysis::normalize_skill(s) == Some(s.as_str())), "{}", p.title);
         if p.workplace != WorkplaceType::Unknown {
             assert_eq!(a.workplace, p.workplace, "{}", p.title);
         }

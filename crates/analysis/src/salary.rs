@@ -1,7 +1,7 @@
 //! Salary parsing from free text ("$120k–$150k", "€60.000 - €75.000 per year", "USD 70/hr").
 //!
-//! The parser lives with the rest of posting normalization in `discovery::normalize`; this
-//! keeps `ai::parse_salary` for the analyzer and existing callers.
+//! The parser lives once, with the rest of posting normalization, in `discovery::normalize`;
+//! this re-export is `analysis::parse_salary` for the analyzer and its callers.
 
 pub use discovery::normalize::parse_salary;
 

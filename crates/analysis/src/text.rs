@@ -3,7 +3,7 @@
 // The word-boundary matcher is discovery's (preference matching uses the same rules), so a
 // skill found by the analyzer and a keyword matched against preferences agree.
 pub use discovery::contains_word;
-pub(crate) use discovery::word_positions;
+pub use discovery::word_positions;
 
 /// Lowercase words of `s`, split on anything that is not a letter or digit.
 pub(crate) fn tokens(s: &str) -> Vec<String> {

@@ -1,9 +1,28 @@
-//! The offline heuristic behind the `Provider` port.
+//! The offline heuristic behind the LLM layer's `Provider` port.
 
-use crate::common::request;
-use llm::providers::{analyze_job_schema, chain_from_lookup, OfflineProvider};
+use analysis::{analyze_job_schema, chain_from_lookup, OfflineProvider};
 use llm::{LlmError, Provider, Tier, Usage};
 use serde_json::Value;
+
+/// A real-looking posting: title on the first line, description after it.
+const JOB: &str = "Senior Backend Engineer (Rust)\n\
+    About Northwind\nNorthwind builds payment infrastructure for marketplaces.\n\n\
+    What you'll do\n- Design payment services in Rust and Go, backed by Postgres.\n\
+    - Run them on k8s in AWS.\n\nRequirements\n- 6+ years building backend services\n\
+    - Strong Kafka and PostgreSQL experience\n- Experience with Terraform\n\n\
+    This is a fully remote role. Salary: $150k–$190k.";
+
+fn request(task: &str, tier: Tier, schema: Option<Value>) -> llm::LlmRequest {
+    llm::LlmRequest {
+        task: task.to_owned(),
+        tier,
+        system: "Extract the job's requirements.".to_owned(),
+        input: JOB.to_owned(),
+        schema,
+        max_tokens: 512,
+        user_id: Some("user-1".to_owned()),
+    }
+}
 
 #[tokio::test]
 async fn analyze_job_returns_schema_valid_json() {

@@ -1,5 +1,8 @@
-//! Job analysis providers. Today: the offline [`HeuristicAnalyzer`], always last in the provider
-//! chain so analysis works with no network and no API key.
+//! Job-posting analysis: the skills taxonomy, the offline [`HeuristicAnalyzer`], the
+//! `analyze_job` task contract ([`task`]) every provider answers, and the [`OfflineProvider`]
+//! that puts the heuristic behind the LLM layer's `Provider` port, always last in the chain so
+//! analysis works with no network and no API key. The LLM layer (`llm`) knows nothing of jobs:
+//! this crate depends on it, never the other way round.
 //!
 //! **Posting text is data, never instructions.** A job description is written by a third party
 //! and may contain text aimed at an AI ("ignore previous instructions and ..."). The heuristic
@@ -12,11 +15,13 @@ mod extract;
 mod fields;
 mod keywords;
 mod matching;
+mod offline;
 mod salary;
 mod sections;
 mod seniority;
 mod similarity;
 mod skills;
+pub mod task;
 mod taxonomy;
 mod text;
 mod workplace;
@@ -29,11 +34,13 @@ pub use eval::{
     builtin_skill_cases, case_job, evaluate_skills, parse_skill_cases, SkillCase, SkillScores, SKILLS_LABELLED,
 };
 pub use matching::match_score;
+pub use offline::{chain_from_env, chain_from_lookup, OfflineProvider};
 pub use salary::parse_salary;
 pub use seniority::detect_seniority;
 pub use similarity::{most_similar, title_similarity};
+pub use task::{analysis_from_output, analyze_job_output, analyze_job_request, analyze_job_schema, ANALYZE_JOB};
 pub use taxonomy::{normalize_skill, skill_family, FAMILIES};
-pub use text::contains_word;
+pub use text::{contains_word, word_positions};
 pub use workplace::detect_workplace;
 
 /// The provider name written into [`JobAnalysis::provider`].
