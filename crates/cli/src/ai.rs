@@ -258,7 +258,7 @@ pub async fn bench(corpus: Option<&Path>, calls: usize) -> Result<()> {
         let p = &feed[(i * 7) % feed.len()];
         let req = task_request(ANALYZE_JOB, format!("{} probe {i}\n{}", p.title, p.description), "bench")?;
         let t = Instant::now();
-        let _ = client.cache().lookup(&req, client.clock().now());
+        let _ = client.cache().lookup(&req, client.clock().now()).await;
         lookups.push(t.elapsed().as_secs_f64() * 1e6);
     }
     let (pairs, corpus_name) = match corpus {
@@ -268,7 +268,8 @@ pub async fn bench(corpus: Option<&Path>, calls: usize) -> Result<()> {
         }
         None => (parse_cache_corpus(CACHE_LABELLED).map_err(anyhow::Error::msg)?, "built-in".to_owned()),
     };
-    let score = evaluate_cache(&pairs, llm::cache::ANALYZE_JOB_THRESHOLD);
+    let score = evaluate_cache(&pairs, llm::cache::ANALYZE_JOB_THRESHOLD).await;
+    let cache_entries = client.cache().len().await?;
     println!(
         "{}",
         serde_json::json!({
@@ -278,7 +279,7 @@ pub async fn bench(corpus: Option<&Path>, calls: usize) -> Result<()> {
             "overhead_p99_us": pct(&mut overhead, 0.99),
             "upstream": "loopback mock (OpenAI chat completions)",
             "upstream_round_trip_p50_us": pct(&mut upstream, 0.50),
-            "cache_entries": client.cache().len(),
+            "cache_entries": cache_entries,
             "cache_lookup_p50_us": pct(&mut lookups.clone(), 0.50),
             "cache_lookup_p99_us": pct(&mut lookups, 0.99),
             "corpus": corpus_name,

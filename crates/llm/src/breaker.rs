@@ -6,51 +6,9 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// Where time comes from: the breaker only ever asks "now", so tests drive it by hand instead
-/// of sleeping.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> Instant;
-}
-
-/// The real monotonic clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Instant {
-        Instant::now()
-    }
-}
-
-/// A clock that moves only when told to.
-#[derive(Debug)]
-pub struct ManualClock {
-    start: Instant,
-    offset: Mutex<Duration>,
-}
-
-impl ManualClock {
-    pub fn new() -> Self {
-        Self { start: Instant::now(), offset: Mutex::new(Duration::ZERO) }
-    }
-
-    pub fn advance(&self, by: Duration) {
-        let mut offset = self.offset.lock().unwrap_or_else(|p| p.into_inner());
-        *offset += by;
-    }
-}
-
-impl Default for ManualClock {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> Instant {
-        self.start + *self.offset.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
+// Time comes from the one injected clock (the `clock` crate): the breaker only asks for the
+// monotonic `instant()`, so tests drive it by hand with `ManualClock` instead of sleeping.
+pub use clock::{Clock, ManualClock, SystemClock};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -167,7 +125,7 @@ impl CircuitBreaker {
 
     pub fn state(&self) -> BreakerState {
         let mut inner = self.lock();
-        inner.refresh(self.clock.now());
+        inner.refresh(self.clock.instant());
         match inner.phase {
             Phase::Closed => BreakerState::Closed,
             Phase::Open { .. } => BreakerState::Open,
@@ -179,7 +137,7 @@ impl CircuitBreaker {
     /// probes already out).
     pub fn try_acquire(&self) -> Option<Permit<'_>> {
         let mut inner = self.lock();
-        inner.refresh(self.clock.now());
+        inner.refresh(self.clock.instant());
         let probe = match &mut inner.phase {
             Phase::Closed => false,
             Phase::Open { .. } => return None,
@@ -195,7 +153,7 @@ impl CircuitBreaker {
     }
 
     fn on_result(&self, generation: u64, probe: bool, outcome: Outcome) {
-        let now = self.clock.now();
+        let now = self.clock.instant();
         let mut inner = self.lock();
         inner.refresh(now);
         if inner.generation != generation {

@@ -3,12 +3,16 @@
 //! job posting), a semantic layer that recognises the same posting reposted or lightly edited.
 //! A wrong semantic hit hands one job's analysis to another, which is worse than paying for a
 //! call, so thresholds are tuned on a labelled corpus to keep wrong hits near zero.
+//!
+//! Entries live behind the async, fallible [`CacheBackend`] port. The cache is an optimisation,
+//! never a dependency: a backend failure turns a lookup into a miss and skips a store, with a
+//! warning and a count in [`CacheStats::cache_errors`], and never fails the call it serves.
 
 mod backend;
 mod corpus;
 mod lsh;
 
-pub use backend::{CacheBackend, CacheEntry, MemoryBackend};
+pub use backend::{CacheBackend, CacheEntry, CacheError, MemoryBackend};
 pub use corpus::{evaluate_cache, parse_cache_corpus, CacheScore, CACHE_LABELLED};
 pub use lsh::LshConfig;
 
@@ -60,6 +64,25 @@ pub enum HitKind {
     Semantic,
 }
 
+/// What [`SemanticCache::lookup_outcome`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CacheLookup {
+    Hit(CacheHit),
+    Miss,
+    /// The backend failed: logged and counted (in `misses` and `cache_errors`); to the caller,
+    /// a miss.
+    Failed,
+}
+
+impl CacheLookup {
+    pub fn into_hit(self) -> Option<CacheHit> {
+        match self {
+            Self::Hit(hit) => Some(hit),
+            Self::Miss | Self::Failed => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct CacheHit {
     pub response: LlmResponse,
@@ -72,12 +95,17 @@ pub struct CacheHit {
 pub struct CacheStats {
     pub exact_hits: u64,
     pub semantic_hits: u64,
+    /// Lookups that served nothing, those cut short by a backend failure included.
     pub misses: u64,
+    /// Entries written completely (the entry and all its buckets).
     pub stores: u64,
     pub evictions: u64,
     pub expirations: u64,
     /// Entries verified by exact cosine: what the LSH let through (sub-linear in the size).
     pub candidates_checked: u64,
+    /// Backend failures: lookups turned into misses, stores skipped or cut short, evictions
+    /// and recency updates that did not happen.
+    pub cache_errors: u64,
 }
 
 #[derive(Default)]
@@ -89,6 +117,7 @@ struct Counters {
     evictions: AtomicU64,
     expirations: AtomicU64,
     candidates_checked: AtomicU64,
+    cache_errors: AtomicU64,
 }
 
 fn bump(counter: &AtomicU64) {
@@ -114,7 +143,12 @@ impl std::fmt::Debug for SemanticCache {
 impl SemanticCache {
     /// In memory, with the local hashed n-gram embedder.
     pub fn new(config: CacheConfig) -> Self {
-        Self::with_parts(config, Arc::new(MemoryBackend::new()), Arc::new(HashedNgramEmbedder::default()))
+        Self::with_backend(config, Arc::new(MemoryBackend::new()))
+    }
+
+    /// Entries kept in `backend`, with the local hashed n-gram embedder.
+    pub fn with_backend(config: CacheConfig, backend: Arc<dyn CacheBackend>) -> Self {
+        Self::with_parts(config, backend, Arc::new(HashedNgramEmbedder::default()))
     }
 
     pub fn with_parts(config: CacheConfig, backend: Arc<dyn CacheBackend>, embedder: Arc<dyn Embedder>) -> Self {
@@ -132,45 +166,67 @@ impl SemanticCache {
             evictions: c.evictions.load(Ordering::Relaxed),
             expirations: c.expirations.load(Ordering::Relaxed),
             candidates_checked: c.candidates_checked.load(Ordering::Relaxed),
+            cache_errors: c.cache_errors.load(Ordering::Relaxed),
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.backend.len()
+    /// Entries stored (expired ones not yet removed included).
+    pub async fn len(&self) -> Result<usize, CacheError> {
+        self.backend.len().await
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.backend.is_empty()
+    pub async fn is_empty(&self) -> Result<bool, CacheError> {
+        self.backend.is_empty().await
     }
 
-    pub fn lookup(&self, req: &LlmRequest, now: DateTime<Utc>) -> Option<CacheHit> {
-        let hit = self.find(req, now);
-        match hit.as_ref().map(|h| h.kind) {
-            Some(HitKind::Exact) => bump(&self.counters.exact_hits),
-            Some(HitKind::Semantic) => bump(&self.counters.semantic_hits),
-            None => bump(&self.counters.misses),
+    /// The cached answer for `req`, if any. A backend failure is a miss (see
+    /// [`SemanticCache::lookup_outcome`] to tell the two apart).
+    pub async fn lookup(&self, req: &LlmRequest, now: DateTime<Utc>) -> Option<CacheHit> {
+        self.lookup_outcome(req, now).await.into_hit()
+    }
+
+    /// Like [`SemanticCache::lookup`], saying whether a miss was a backend failure. Any
+    /// backend error ends the lookup (a store that is down would fail every further step
+    /// too), except a failed recency update after a hit: the answer is still served.
+    pub async fn lookup_outcome(&self, req: &LlmRequest, now: DateTime<Utc>) -> CacheLookup {
+        match self.find(req, now).await {
+            Ok(Some(hit)) => {
+                bump(match hit.kind {
+                    HitKind::Exact => &self.counters.exact_hits,
+                    HitKind::Semantic => &self.counters.semantic_hits,
+                });
+                CacheLookup::Hit(hit)
+            }
+            Ok(None) => {
+                bump(&self.counters.misses);
+                CacheLookup::Miss
+            }
+            Err(error) => {
+                bump(&self.counters.misses);
+                self.failed(&error, &req.task, "cache lookup failed; treated as a miss");
+                CacheLookup::Failed
+            }
         }
-        hit
     }
 
-    fn find(&self, req: &LlmRequest, now: DateTime<Utc>) -> Option<CacheHit> {
+    async fn find(&self, req: &LlmRequest, now: DateTime<Utc>) -> Result<Option<CacheHit>, CacheError> {
         let scope = scope_of(req);
         let key = exact_key(&scope, &req.input);
-        if let Some(entry) = self.live(&key, now) {
-            self.backend.touch(&key, self.tick(now));
-            return Some(CacheHit { response: entry.response, kind: HitKind::Exact, similarity: 1.0 });
+        if let Some(entry) = self.live(&key, now).await? {
+            self.touch(&key, now, &req.task).await;
+            return Ok(Some(CacheHit { response: entry.response, kind: HitKind::Exact, similarity: 1.0 }));
         }
-        let threshold = *self.config.semantic_thresholds.get(&req.task)?;
+        let Some(&threshold) = self.config.semantic_thresholds.get(&req.task) else { return Ok(None) };
         let query = self.embedder.embed(&req.input);
         if is_zero(&query) {
-            return None;
+            return Ok(None);
         }
         let signatures = self.lsh.signatures(&query);
         let mut seen = HashSet::new();
         let mut best: Option<(f32, String, CacheEntry)> = None;
         'probes: for (table, sig) in self.lsh.probes(&signatures) {
             let bucket = bucket_id(&scope, table, sig);
-            for candidate in self.backend.bucket_members(&bucket) {
+            for candidate in self.backend.bucket_members(&bucket).await? {
                 if seen.len() >= self.config.max_candidates {
                     break 'probes;
                 }
@@ -178,8 +234,8 @@ impl SemanticCache {
                     continue;
                 }
                 bump(&self.counters.candidates_checked);
-                let Some(entry) = self.live(&candidate, now) else {
-                    self.backend.bucket_remove(&bucket, &candidate);
+                let Some(entry) = self.live(&candidate, now).await? else {
+                    self.backend.bucket_remove(&bucket, &candidate).await?;
                     continue;
                 };
                 let Some(embedding) = entry.embedding.as_deref().filter(|_| entry.scope == scope) else { continue };
@@ -189,12 +245,32 @@ impl SemanticCache {
                 }
             }
         }
-        let (similarity, key, entry) = best?;
-        self.backend.touch(&key, self.tick(now));
-        Some(CacheHit { response: entry.response, kind: HitKind::Semantic, similarity })
+        let Some((similarity, key, entry)) = best else { return Ok(None) };
+        self.touch(&key, now, &req.task).await;
+        Ok(Some(CacheHit { response: entry.response, kind: HitKind::Semantic, similarity }))
     }
 
-    pub fn store(&self, req: &LlmRequest, response: &LlmResponse, now: DateTime<Utc>) {
+    /// Marks a served entry used. Recency only steers eviction, so a failure here is logged
+    /// and counted but does not withhold the answer.
+    async fn touch(&self, key: &str, now: DateTime<Utc>, task: &str) {
+        if let Err(error) = self.backend.touch(key, self.tick(now)).await {
+            self.failed(&error, task, "cache recency update failed; the hit is served");
+        }
+    }
+
+    /// Files `response` as the answer to `req`. A backend failure skips the store (logged and
+    /// counted); the caller already has its answer.
+    pub async fn store(&self, req: &LlmRequest, response: &LlmResponse, now: DateTime<Utc>) {
+        if let Err(error) = self.try_store(req, response, now).await {
+            self.failed(&error, &req.task, "cache store skipped");
+            return;
+        }
+        if let Err(error) = self.evict().await {
+            self.failed(&error, &req.task, "cache eviction failed; the cache stays over capacity until the next store");
+        }
+    }
+
+    async fn try_store(&self, req: &LlmRequest, response: &LlmResponse, now: DateTime<Utc>) -> Result<(), CacheError> {
         let scope = scope_of(req);
         let key = exact_key(&scope, &req.input);
         // Text without words has no meaning to compare; it would only crowd one bucket.
@@ -224,42 +300,55 @@ impl SemanticCache {
             stored_at: now,
             expires_at: now + ttl,
         };
-        self.unfile(&key);
+        self.unfile(&key).await?;
         let buckets = entry.buckets.clone();
-        self.backend.put(&key, entry, self.tick(now));
+        self.backend.put(&key, entry, self.tick(now)).await?;
         for bucket in &buckets {
-            self.backend.bucket_add(bucket, &key);
+            self.backend.bucket_add(bucket, &key).await?;
         }
         bump(&self.counters.stores);
-        // Bounded by the excess, so a backend whose recency order lags cannot loop forever.
-        let excess = self.backend.len().saturating_sub(self.config.capacity.max(1));
+        Ok(())
+    }
+
+    /// Removes least recently used entries while over capacity. Bounded by the excess, so a
+    /// backend whose recency order lags cannot loop forever.
+    async fn evict(&self) -> Result<(), CacheError> {
+        let excess = self.backend.len().await?.saturating_sub(self.config.capacity.max(1));
         for _ in 0..excess {
-            let Some(victim) = self.backend.least_recent() else { break };
-            if self.unfile(&victim) {
+            let Some(victim) = self.backend.least_recent().await? else { break };
+            if self.unfile(&victim).await? {
                 bump(&self.counters.evictions);
             }
         }
+        Ok(())
     }
 
     /// The entry under `key` if it has not expired; expired ones are removed on sight.
-    fn live(&self, key: &str, now: DateTime<Utc>) -> Option<CacheEntry> {
-        let entry = self.backend.get(key)?;
+    async fn live(&self, key: &str, now: DateTime<Utc>) -> Result<Option<CacheEntry>, CacheError> {
+        let Some(entry) = self.backend.get(key).await? else { return Ok(None) };
         if entry.expires_at > now {
-            return Some(entry);
+            return Ok(Some(entry));
         }
-        if self.unfile(key) {
+        if self.unfile(key).await? {
             bump(&self.counters.expirations);
         }
-        None
+        Ok(None)
     }
 
     /// Removes an entry and its bucket memberships; true if there was one.
-    fn unfile(&self, key: &str) -> bool {
-        let Some(entry) = self.backend.remove(key) else { return false };
+    async fn unfile(&self, key: &str) -> Result<bool, CacheError> {
+        let Some(entry) = self.backend.remove(key).await? else { return Ok(false) };
         for bucket in &entry.buckets {
-            self.backend.bucket_remove(bucket, key);
+            self.backend.bucket_remove(bucket, key).await?;
         }
-        true
+        Ok(true)
+    }
+
+    /// Logs and counts a backend failure the cache absorbed.
+    fn failed(&self, error: &CacheError, task: &str, what: &'static str) {
+        bump(&self.counters.cache_errors);
+        let cause = std::error::Error::source(error).map(ToString::to_string).unwrap_or_default();
+        tracing::warn!(%error, %cause, task, "{what}");
     }
 
     /// Recency ticks follow the caller's clock (so several processes sharing a backend order

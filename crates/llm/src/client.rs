@@ -7,7 +7,7 @@
 //! cache fill. Caps therefore limit what providers actually bill, under any concurrency.
 
 use crate::budget::{AlertSink, BudgetConfig, Ledger, NoAlerts, Payer, Plan, Reservation, SpendAlert, SpendReport};
-use crate::cache::{CacheConfig, HitKind, SemanticCache};
+use crate::cache::{CacheBackend, CacheConfig, CacheLookup, HitKind, MemoryBackend, SemanticCache};
 use crate::chain::{Attempt, ChainConfig, FallbackChain, Meter, NOT_ADMITTED};
 use crate::observe::{AiMetrics, NoSpendSink, SpendHold, SpendJournal, SpendRecord, SpendSink};
 use crate::pricing::{max_input_tokens, PriceTable};
@@ -200,12 +200,24 @@ impl AiClient {
     }
 
     pub fn with_sinks(providers: Vec<Arc<dyn Provider>>, config: AiConfig, sinks: AiSinks) -> Self {
+        Self::with_cache_backend(providers, config, sinks, Arc::new(MemoryBackend::new()))
+    }
+
+    /// Like [`AiClient::with_sinks`], with the semantic cache's entries kept in `cache_backend`
+    /// (a shared store) instead of this process's memory. The backend's failures never fail a
+    /// call: a lookup that fails is a miss and a fill that fails is skipped.
+    pub fn with_cache_backend(
+        providers: Vec<Arc<dyn Provider>>,
+        config: AiConfig,
+        sinks: AiSinks,
+        cache_backend: Arc<dyn CacheBackend>,
+    ) -> Self {
         let alerts = Arc::new(CountingAlerts { metrics: sinks.metrics.clone(), next: sinks.alerts });
         let limiters = RequestLimiters::new(&config.budget, &sinks.clock);
         Self {
             inner: Arc::new(Inner {
                 chain: FallbackChain::new(providers, config.chain).with_randomness(Arc::clone(&sinks.clock)),
-                cache: SemanticCache::new(config.cache),
+                cache: SemanticCache::with_backend(config.cache, cache_backend),
                 ledger: Ledger::new(config.budget, alerts),
                 prices: config.prices,
                 metrics: sinks.metrics,
@@ -275,22 +287,26 @@ impl AiClient {
     /// Runs one task for `payer`.
     pub async fn run(&self, req: &LlmRequest, payer: &Payer<'_>) -> Result<AiAnswer, AiError> {
         let now = self.inner.clock.now();
-        if let Some(hit) = self.inner.cache.lookup(req, now) {
-            let kind = match hit.kind {
-                HitKind::Exact => "exact",
-                HitKind::Semantic => "semantic",
-            };
-            self.inner.metrics.cache_lookup(&req.task, kind);
-            return Ok(AiAnswer {
-                provider: hit.response.provider,
-                model: hit.response.model,
-                cached: Value::String(kind.into()),
-                cost_usd: 0.0,
-                attempts: Vec::new(),
-                output: hit.response.output.unwrap_or(Value::String(hit.response.text)),
-            });
+        match self.inner.cache.lookup_outcome(req, now).await {
+            CacheLookup::Hit(hit) => {
+                let kind = match hit.kind {
+                    HitKind::Exact => "exact",
+                    HitKind::Semantic => "semantic",
+                };
+                self.inner.metrics.cache_lookup(&req.task, kind);
+                return Ok(AiAnswer {
+                    provider: hit.response.provider,
+                    model: hit.response.model,
+                    cached: Value::String(kind.into()),
+                    cost_usd: 0.0,
+                    attempts: Vec::new(),
+                    output: hit.response.output.unwrap_or(Value::String(hit.response.text)),
+                });
+            }
+            CacheLookup::Miss => self.inner.metrics.cache_lookup(&req.task, "miss"),
+            // The cache already logged and counted it; the call goes on as after a miss.
+            CacheLookup::Failed => self.inner.metrics.cache_lookup(&req.task, "error"),
         }
-        self.inner.metrics.cache_lookup(&req.task, "miss");
         let key = flight_key(req, payer);
         let (inner, req) = (self.inner.clone(), req.clone());
         let (user, cell, plan) = (payer.user.to_owned(), payer.cell.to_owned(), payer.plan);
@@ -553,7 +569,7 @@ async fn call(inner: Arc<Inner>, req: LlmRequest, user: String, cell: String, pl
             // The offline heuristic is free and instant; caching it would only keep a weaker
             // answer around after a real provider comes back.
             if outcome.response.provider != "offline" {
-                inner.cache.store(&req, &outcome.response, inner.clock.now());
+                inner.cache.store(&req, &outcome.response, inner.clock.now()).await;
             }
             let r = outcome.response;
             Ok(AiAnswer {

@@ -203,7 +203,11 @@ impl AiMetrics {
             "Circuit breaker state per provider: 0 closed, 1 half-open, 2 open",
             self.breaker.clone(),
         );
-        r.register("cache_lookups", "Cache lookups by task and result (exact, semantic, miss)", self.cache.clone());
+        r.register(
+            "cache_lookups",
+            "Cache lookups by task and result (exact, semantic, miss, error: the cache backend failed and the call went on as after a miss)",
+            self.cache.clone(),
+        );
         r.register("tokens", "Tokens by provider, model and direction (input, output)", self.tokens.clone());
         r.register("spend_usd", "Spend in USD by provider and model", self.spend.clone());
         r.register("spend_alerts", "Spend alerts by scope (user, cell) and threshold", self.alerts.clone());

@@ -321,15 +321,28 @@ async fn a_call_abandoned_mid_request_is_charged_in_full() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(completion("alpha-cheap", &valid(), 10, 10))
-                .set_delay(Duration::from_millis(250)),
+                .set_delay(Duration::from_secs(3)),
         )
         .mount(&server)
         .await;
     let (client, spend, journal) = client(vec![provider("alpha", &server)], prices(&["alpha"]), unlimited());
     let req = analyze_request();
     let payer = client.payer("u", "c");
-    // The caller gives up while the request is at the provider.
-    assert!(tokio::time::timeout(Duration::from_millis(100), client.run(&req, &payer)).await.is_err());
+    // The caller gives up once the request is at the provider (waiting for it to arrive, not
+    // for a fixed time: on a loaded machine the request may take a while to get there).
+    {
+        let run = client.run(&req, &payer);
+        tokio::pin!(run);
+        let arrived = async {
+            while received(&server).await == 0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
+        tokio::select! {
+            _ = &mut run => panic!("the call answered before it was abandoned"),
+            _ = tokio::time::timeout(Duration::from_secs(10), arrived) => {}
+        }
+    }
     let records = spend.records();
     assert_eq!(records.len(), received(&server).await);
     let bound = client.prices().max_cost_usd("alpha", "alpha-cheap", &req);

@@ -138,46 +138,46 @@ fn html_and_plain_text_of_a_posting_embed_alike() {
     assert!(sim > 0.98, "{sim}");
 }
 
-#[test]
-fn exact_hit_ignores_whitespace_and_case() {
+#[tokio::test]
+async fn exact_hit_ignores_whitespace_and_case() {
     let cache = SemanticCache::new(CacheConfig::default());
-    cache.store(&analyze(POSTING), &answer("first"), at(0));
+    cache.store(&analyze(POSTING), &answer("first"), at(0)).await;
     let shouted = POSTING.to_uppercase().replace('\n', "\r\n  ");
-    let hit = cache.lookup(&analyze(&shouted), at(1)).unwrap();
+    let hit = cache.lookup(&analyze(&shouted), at(1)).await.unwrap();
     assert_eq!(hit.kind, HitKind::Exact);
     assert_eq!(hit.similarity, 1.0);
     assert_eq!(hit.response, answer("first"));
     assert_eq!(cache.stats().exact_hits, 1);
 }
 
-#[test]
-fn semantic_hit_above_threshold_and_miss_below() {
+#[tokio::test]
+async fn semantic_hit_above_threshold_and_miss_below() {
     let cache = SemanticCache::new(CacheConfig::default());
-    cache.store(&analyze(POSTING), &answer("tidewater backend"), at(0));
+    cache.store(&analyze(POSTING), &answer("tidewater backend"), at(0)).await;
 
-    let hit = cache.lookup(&analyze(REPOST), at(1)).unwrap();
+    let hit = cache.lookup(&analyze(REPOST), at(1)).await.unwrap();
     assert_eq!(hit.kind, HitKind::Semantic);
     assert!(hit.similarity >= ANALYZE_JOB_THRESHOLD && hit.similarity < 1.0, "{}", hit.similarity);
     assert_eq!(hit.response.text, "tidewater backend");
 
-    assert!(cache.lookup(&analyze(OTHER_JOB), at(1)).is_none());
+    assert!(cache.lookup(&analyze(OTHER_JOB), at(1)).await.is_none());
     let stats = cache.stats();
     assert_eq!((stats.exact_hits, stats.semantic_hits, stats.misses), (0, 1, 1));
 }
 
-#[test]
-fn tasks_without_a_threshold_hit_only_exactly() {
+#[tokio::test]
+async fn tasks_without_a_threshold_hit_only_exactly() {
     let cache = SemanticCache::new(CacheConfig::default());
     let tailor = |input: &str| request("tailor_resume", Tier::Cheap, input);
-    cache.store(&tailor(POSTING), &answer("tailored"), at(0));
-    assert!(cache.lookup(&tailor(REPOST), at(1)).is_none());
-    assert_eq!(cache.lookup(&tailor(POSTING), at(1)).unwrap().kind, HitKind::Exact);
+    cache.store(&tailor(POSTING), &answer("tailored"), at(0)).await;
+    assert!(cache.lookup(&tailor(REPOST), at(1)).await.is_none());
+    assert_eq!(cache.lookup(&tailor(POSTING), at(1)).await.unwrap().kind, HitKind::Exact);
 }
 
-#[test]
-fn answers_are_scoped_by_task_tier_prompt_and_schema() {
+#[tokio::test]
+async fn answers_are_scoped_by_task_tier_prompt_and_schema() {
     let cache = SemanticCache::new(CacheConfig::default());
-    cache.store(&analyze(POSTING), &answer("cheap"), at(0));
+    cache.store(&analyze(POSTING), &answer("cheap"), at(0)).await;
     let mut other_task = analyze(POSTING);
     other_task.task = "score_match".to_owned();
     let expensive = request("analyze_job", Tier::Expensive, POSTING);
@@ -186,55 +186,55 @@ fn answers_are_scoped_by_task_tier_prompt_and_schema() {
     let mut new_schema = analyze(POSTING);
     new_schema.schema = Some(serde_json::json!({"type": "object"}));
     for req in [&other_task, &expensive, &new_prompt, &new_schema] {
-        assert!(cache.lookup(req, at(1)).is_none(), "{} {:?}", req.task, req.tier);
+        assert!(cache.lookup(req, at(1)).await.is_none(), "{} {:?}", req.task, req.tier);
     }
     // The same schema with its keys in another order is the same request.
     let mut reordered = analyze(POSTING);
     reordered.schema = Some(serde_json::json!({"properties": {"skills": {"type": "array"}}, "type": "object"}));
-    assert!(cache.lookup(&reordered, at(1)).is_some());
+    assert!(cache.lookup(&reordered, at(1)).await.is_some());
     // A user is not part of the key: job analyses are shared.
     let mut other_user = analyze(POSTING);
     other_user.user_id = Some("u2".to_owned());
-    assert!(cache.lookup(&other_user, at(1)).is_some());
+    assert!(cache.lookup(&other_user, at(1)).await.is_some());
 }
 
-#[test]
-fn entries_expire_after_their_task_ttl() {
+#[tokio::test]
+async fn entries_expire_after_their_task_ttl() {
     let mut config = CacheConfig::default();
     config.ttl_per_task.insert("score_match".to_owned(), Duration::hours(1));
     let cache = SemanticCache::new(config);
     let score = request("score_match", Tier::Cheap, POSTING);
-    cache.store(&analyze(POSTING), &answer("analysis"), at(0));
-    cache.store(&score, &answer("score"), at(0));
+    cache.store(&analyze(POSTING), &answer("analysis"), at(0)).await;
+    cache.store(&score, &answer("score"), at(0)).await;
 
-    assert!(cache.lookup(&score, at(0) + Duration::minutes(59)).is_some());
-    assert!(cache.lookup(&score, at(2)).is_none());
-    assert!(cache.lookup(&analyze(REPOST), at(24 * 7 - 1)).is_some());
-    assert!(cache.lookup(&analyze(POSTING), at(24 * 7)).is_none());
-    assert!(cache.lookup(&analyze(REPOST), at(24 * 7)).is_none());
+    assert!(cache.lookup(&score, at(0) + Duration::minutes(59)).await.is_some());
+    assert!(cache.lookup(&score, at(2)).await.is_none());
+    assert!(cache.lookup(&analyze(REPOST), at(24 * 7 - 1)).await.is_some());
+    assert!(cache.lookup(&analyze(POSTING), at(24 * 7)).await.is_none());
+    assert!(cache.lookup(&analyze(REPOST), at(24 * 7)).await.is_none());
     assert_eq!(cache.stats().expirations, 2);
-    assert!(cache.is_empty());
+    assert!(cache.is_empty().await.unwrap());
 }
 
-#[test]
-fn capacity_evicts_the_least_recently_used() {
+#[tokio::test]
+async fn capacity_evicts_the_least_recently_used() {
     let cache = SemanticCache::new(CacheConfig { capacity: 3, ..CacheConfig::default() });
     let job =
         |n: usize| analyze(&format!("{POSTING}\n\nRequisition {n}: team {}", ["alpha", "beta", "gamma", "delta"][n]));
     for n in 0..3 {
-        cache.store(&job(n), &answer(&n.to_string()), at(n as i64));
+        cache.store(&job(n), &answer(&n.to_string()), at(n as i64)).await;
     }
     // Using the oldest makes the second one the least recently used.
-    assert!(cache.lookup(&job(0), at(3)).is_some());
-    cache.store(&job(3), &answer("3"), at(4));
-    assert_eq!(cache.len(), 3);
+    assert!(cache.lookup(&job(0), at(3)).await.is_some());
+    cache.store(&job(3), &answer("3"), at(4)).await;
+    assert_eq!(cache.len().await.unwrap(), 3);
     assert_eq!(cache.stats().evictions, 1);
-    let exact = |n: usize| cache.lookup(&job(n), at(5)).filter(|h| h.kind == HitKind::Exact).map(|h| h.response.text);
-    assert_eq!(exact(0).as_deref(), Some("0"));
-    assert_eq!(exact(2).as_deref(), Some("2"));
-    assert_eq!(exact(3).as_deref(), Some("3"));
+    for n in [0, 2, 3] {
+        let hit = cache.lookup(&job(n), at(5)).await.unwrap();
+        assert_eq!((hit.kind, hit.response.text), (HitKind::Exact, n.to_string()));
+    }
     // The evicted entry is gone from the semantic layer too: job 1 now finds a sibling at best.
-    assert_ne!(cache.lookup(&job(1), at(5)).map(|h| h.response.text).as_deref(), Some("1"));
+    assert_ne!(cache.lookup(&job(1), at(5)).await.map(|h| h.response.text).as_deref(), Some("1"));
 }
 
 /// Deterministic filler postings that share no content with each other beyond job vocabulary.
@@ -291,35 +291,38 @@ fn filler(n: u64) -> String {
         .join(" ")
 }
 
-#[test]
-fn semantic_search_checks_few_candidates_in_a_full_cache() {
+#[tokio::test]
+async fn semantic_search_checks_few_candidates_in_a_full_cache() {
     let cache = SemanticCache::new(CacheConfig::default());
     for n in 0..300 {
-        cache.store(&analyze(&filler(n)), &answer(&format!("filler {n}")), at(0));
+        cache.store(&analyze(&filler(n)), &answer(&format!("filler {n}")), at(0)).await;
     }
-    cache.store(&analyze(POSTING), &answer("tidewater"), at(0));
-    let hit = cache.lookup(&analyze(REPOST), at(1)).unwrap();
+    cache.store(&analyze(POSTING), &answer("tidewater"), at(0)).await;
+    let hit = cache.lookup(&analyze(REPOST), at(1)).await.unwrap();
     assert_eq!((hit.kind, hit.response.text.as_str()), (HitKind::Semantic, "tidewater"));
     let checked = cache.stats().candidates_checked;
     assert!(checked < 30, "verified {checked} of 301 entries");
 }
 
-#[test]
-fn the_cache_is_shared_across_threads() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_cache_is_shared_across_threads() {
     let cache = Arc::new(SemanticCache::new(CacheConfig::default()));
-    std::thread::scope(|s| {
-        for t in 0..8u64 {
+    let tasks: Vec<_> = (0..8u64)
+        .map(|t| {
             let cache = Arc::clone(&cache);
-            s.spawn(move || {
+            tokio::spawn(async move {
                 for n in 0..20 {
                     let req = analyze(&filler(t * 100 + n));
-                    cache.store(&req, &answer("x"), at(0));
-                    assert!(cache.lookup(&req, at(0)).is_some());
+                    cache.store(&req, &answer("x"), at(0)).await;
+                    assert!(cache.lookup(&req, at(0)).await.is_some());
                 }
-            });
-        }
-    });
-    assert_eq!(cache.len(), 160);
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(cache.len().await.unwrap(), 160);
     assert_eq!(cache.stats().exact_hits, 160);
 }
 
@@ -333,10 +336,10 @@ fn corpus_parses_with_line_numbers_in_errors() {
     assert!(err.starts_with("line 3:"), "{err}");
 }
 
-#[test]
-fn corpus_meets_the_cache_targets() {
+#[tokio::test]
+async fn corpus_meets_the_cache_targets() {
     let pairs = parse_cache_corpus(CACHE_LABELLED).unwrap();
-    let score = evaluate_cache(&pairs, ANALYZE_JOB_THRESHOLD);
+    let score = evaluate_cache(&pairs, ANALYZE_JOB_THRESHOLD).await;
     println!("{score:?}");
     assert!(score.duplicate_call_reduction >= 0.8, "{score:?}");
     assert!(score.wrong_hit_rate <= 0.02, "{score:?}");

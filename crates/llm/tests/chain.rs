@@ -130,7 +130,7 @@ fn breaker(clock: &Arc<ManualClock>) -> CircuitBreaker {
 
 #[test]
 fn breaker_opens_after_five_failures_then_one_probe_closes_it() {
-    let clock = Arc::new(ManualClock::new());
+    let clock = Arc::new(ManualClock::at_epoch());
     let b = breaker(&clock);
     for _ in 0..4 {
         b.try_acquire().unwrap().failure();
@@ -154,7 +154,7 @@ fn breaker_opens_after_five_failures_then_one_probe_closes_it() {
 
 #[test]
 fn breaker_probe_failure_reopens_and_a_lost_probe_frees_its_slot() {
-    let clock = Arc::new(ManualClock::new());
+    let clock = Arc::new(ManualClock::at_epoch());
     let b = breaker(&clock);
     for _ in 0..5 {
         b.try_acquire().unwrap().failure();
@@ -173,7 +173,7 @@ fn breaker_probe_failure_reopens_and_a_lost_probe_frees_its_slot() {
 
 #[test]
 fn breaker_counts_only_failures_within_the_window() {
-    let clock = Arc::new(ManualClock::new());
+    let clock = Arc::new(ManualClock::at_epoch());
     let b = breaker(&clock);
     for _ in 0..10 {
         b.try_acquire().unwrap().failure();
@@ -274,7 +274,7 @@ async fn a_schema_that_does_not_compile_fails_before_any_call() {
 
 #[tokio::test]
 async fn an_open_breaker_is_skipped_until_its_probe_succeeds() {
-    let clock = Arc::new(ManualClock::new());
+    let clock = Arc::new(ManualClock::at_epoch());
     let a = Arc::new(Fake::ok("a").script([Err(LlmError::Overloaded), Err(LlmError::Overloaded)]));
     let b = Arc::new(Fake::ok("b"));
     let cfg = ChainConfig { breaker: BreakerConfig { failure_threshold: 2, ..BreakerConfig::default() }, ..config(0) };

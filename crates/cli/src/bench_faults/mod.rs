@@ -6,6 +6,7 @@
 //! design: that is what a signal does).
 
 mod boards;
+mod live;
 mod signals;
 
 use crate::commands::create_user;
@@ -88,8 +89,8 @@ pub async fn run(env: &Env, args: BenchFaultsArgs) -> Result<()> {
             "agent_panic" => agent_panic(env, &args).await,
             "database_unavailable" => database_unavailable(env, &args).await,
             "llm_absurd_retry_after" => absurd_retry_after(env, &args).await,
-            "sigterm" => signals::signal_drill(&args, signals::Signal::Term).await,
-            "sigkill" => signals::signal_drill(&args, signals::Signal::Kill).await,
+            "sigterm" => signals::sigterm(&args).await,
+            "sigkill" => live::sigkill(&args).await,
             "board_drops_posting" => boards::board_drops_posting(env).await,
             _ => nul_bytes(env, &args).await,
         }

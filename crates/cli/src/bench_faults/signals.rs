@@ -1,18 +1,12 @@
-//! The signal rows of the fault drill: the real binary as a child process, stopped by SIGTERM
-//! (it must drain and exit 0) or killed by SIGKILL at random points, then resumed; the result
-//! must equal an uninterrupted run's.
+//! The `sigterm` row of the fault drill: the real binary (`demo`) as a child process, stopped by
+//! SIGTERM at a random point — it must drain and exit 0 — then resumed; the result must equal an
+//! uninterrupted run's. (SIGKILL, with live discovery and spend, is in `live`.)
 
 use super::{account, row, BenchFaultsArgs, FaultRow};
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-#[derive(Clone, Copy, PartialEq)]
-pub(super) enum Signal {
-    Term,
-    Kill,
-}
 
 fn demo(dir: &Path, jobs: usize) -> std::process::Command {
     let exe = std::env::current_exe().unwrap_or_else(|_| "applyflow".into());
@@ -29,16 +23,15 @@ fn summary_of(output: &std::process::Output) -> Result<Value> {
     Ok(serde_json::from_str(line)?)
 }
 
-fn send(pid: u32, signal: Signal) -> Result<()> {
-    let sig = if signal == Signal::Term { "-TERM" } else { "-KILL" };
-    let status = std::process::Command::new("kill").arg(sig).arg(pid.to_string()).status()?;
+fn sigterm_to(pid: u32) -> Result<()> {
+    let status = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status()?;
     if !status.success() {
-        bail!("kill {sig} {pid} failed");
+        bail!("kill -TERM {pid} failed");
     }
     Ok(())
 }
 
-pub(super) async fn signal_drill(args: &BenchFaultsArgs, signal: Signal) -> Result<FaultRow> {
+pub(super) async fn sigterm(args: &BenchFaultsArgs) -> Result<FaultRow> {
     let jobs = (args.users * args.jobs).clamp(10, 40);
     // The reference: one clean run.
     let reference_dir = tempfile::tempdir()?;
@@ -60,7 +53,7 @@ pub(super) async fn signal_drill(args: &BenchFaultsArgs, signal: Signal) -> Resu
         rng_state = rng_state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (rng_state >> 33) as f64 / (1u64 << 31) as f64
     };
-    let kills = if signal == Signal::Term { 1 } else { 3 };
+    let kills = 1;
     let mut drain_ms = Vec::new();
     let mut exit_codes = Vec::new();
     for _ in 0..kills {
@@ -68,7 +61,7 @@ pub(super) async fn signal_drill(args: &BenchFaultsArgs, signal: Signal) -> Resu
         let mut child = demo(dir.path(), jobs).spawn()?;
         tokio::time::sleep(at).await;
         let sent = Instant::now();
-        send(child.id(), signal)?;
+        sigterm_to(child.id())?;
         let status = tokio::task::spawn_blocking(move || child.wait()).await??;
         drain_ms.push(sent.elapsed().as_millis() as u64);
         exit_codes.push(status.code());
@@ -93,27 +86,22 @@ pub(super) async fn signal_drill(args: &BenchFaultsArgs, signal: Signal) -> Resu
     let lost = n(&reference, "workflows_completed").saturating_sub(n(&fin, "workflows_completed"))
         + n(&reference, "applications_submitted").saturating_sub(n(&fin, "applications_submitted"));
     a.completed = n(&fin, "workflows_completed");
-    let mut r = row(if signal == Signal::Term { "sigterm" } else { "sigkill" }, &a, 0, 0, Value::Null);
+    let mut r = row("sigterm", &a, 0, 0, Value::Null);
     r.lost = lost;
     r.workflows = n(&reference, "jobs_discovered");
     r.failed = n(&fin, "workflows_failed");
-    if signal == Signal::Term {
-        let graceful = exit_codes.iter().all(|c| *c == Some(0));
-        r.recovery_ms = drain_ms.first().copied().unwrap_or(0);
-        r.detail = json!({
-            "exit_code": exit_codes.first().copied().flatten(),
-            "graceful_exit_0": graceful,
-            "drain_ms": r.recovery_ms,
-            "resume_ms": resume_ms,
-            "reference": reference,
-            "final": fin,
-        });
-        if !graceful {
-            r.lost += 1;
-        }
-    } else {
-        r.recovery_ms = resume_ms;
-        r.detail = json!({ "kills": kills, "reference": reference, "final": fin });
+    let graceful = exit_codes.iter().all(|c| *c == Some(0));
+    r.recovery_ms = drain_ms.first().copied().unwrap_or(0);
+    r.detail = json!({
+        "exit_code": exit_codes.first().copied().flatten(),
+        "graceful_exit_0": graceful,
+        "drain_ms": r.recovery_ms,
+        "resume_ms": resume_ms,
+        "reference": reference,
+        "final": fin,
+    });
+    if !graceful {
+        r.lost += 1;
     }
     Ok(r)
 }

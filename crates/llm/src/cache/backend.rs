@@ -1,8 +1,11 @@
-//! Where cache entries live. The trait is shaped after what a Redis implementation would use
-//! (string keys, serde values, a sorted set for recency, sets for LSH buckets), so one can
-//! replace the in-memory map without touching the cache logic.
+//! Where cache entries live. The port is shaped after what a Redis implementation would use
+//! (string keys, serde values, a sorted set for recency, sets for LSH buckets) and is async
+//! and fallible like one, so a network store can replace the in-memory map without touching
+//! the cache logic. `crates/llm/tests/cache_backend.rs` holds the contract every
+//! implementation must pass.
 
 use crate::types::{LlmResponse, Tier};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -24,26 +27,60 @@ pub struct CacheEntry {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Storage for [`SemanticCache`](super::SemanticCache). Every method is a single atomic step;
-/// the cache tolerates interleavings between steps (a bucket member whose entry is gone is
-/// skipped and unfiled on the next lookup).
+/// Why a backend could not do what it was asked. The cache never lets one fail an AI call: a
+/// failed lookup is a miss and a failed store is skipped, both logged and counted.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    /// The storage itself failed (a Redis client error: connection refused, timeout, a
+    /// command error), with its cause kept.
+    #[error("cache backend failed: {context}")]
+    Backend {
+        context: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A stored value could not be read back as a [`CacheEntry`] (written by another version,
+    /// or damaged).
+    #[error("cache entry {key} is unreadable")]
+    Corrupt {
+        key: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl CacheError {
+    /// A [`CacheError::Backend`] saying what was being done (`"GET x:…"`) and why it failed.
+    pub fn backend(context: impl Into<String>, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Backend { context: context.into(), source: source.into() }
+    }
+}
+
+/// Storage for [`SemanticCache`](super::SemanticCache). Every method is a single atomic step
+/// that may fail (a network store can always fail); the cache tolerates interleavings between
+/// steps (a bucket member whose entry is gone is skipped and unfiled on the next lookup) and
+/// steps that did not happen (an entry filed under only some of its buckets is found by the
+/// exact layer and not by the semantic one; removing it unfiles every bucket it names).
+#[async_trait]
 pub trait CacheBackend: Send + Sync {
-    fn get(&self, key: &str) -> Option<CacheEntry>;
+    async fn get(&self, key: &str) -> Result<Option<CacheEntry>, CacheError>;
     /// Inserts or replaces, and marks the key used at `tick` (Redis: SET + ZADD).
-    fn put(&self, key: &str, entry: CacheEntry, tick: u64);
-    fn remove(&self, key: &str) -> Option<CacheEntry>;
-    /// Marks a key used at `tick` (ticks only grow).
-    fn touch(&self, key: &str, tick: u64);
+    async fn put(&self, key: &str, entry: CacheEntry, tick: u64) -> Result<(), CacheError>;
+    async fn remove(&self, key: &str) -> Result<Option<CacheEntry>, CacheError>;
+    /// Marks a key used at `tick` (ticks only grow); a key that is not stored stays absent.
+    async fn touch(&self, key: &str, tick: u64) -> Result<(), CacheError>;
     /// The key used longest ago (Redis: ZRANGE recency 0 0).
-    fn least_recent(&self) -> Option<String>;
-    fn len(&self) -> usize;
-    fn is_empty(&self) -> bool {
-        self.len() == 0
+    async fn least_recent(&self) -> Result<Option<String>, CacheError>;
+    async fn len(&self) -> Result<usize, CacheError>;
+    async fn is_empty(&self) -> Result<bool, CacheError> {
+        Ok(self.len().await? == 0)
     }
     /// Files a key under an LSH bucket (Redis: SADD).
-    fn bucket_add(&self, bucket: &str, key: &str);
-    fn bucket_remove(&self, bucket: &str, key: &str);
-    fn bucket_members(&self, bucket: &str) -> Vec<String>;
+    async fn bucket_add(&self, bucket: &str, key: &str) -> Result<(), CacheError>;
+    async fn bucket_remove(&self, bucket: &str, key: &str) -> Result<(), CacheError>;
+    /// The keys filed under `bucket`, in a stable order (Redis: SMEMBERS, sorted), so lookups
+    /// are deterministic when the candidate cap cuts a bucket short.
+    async fn bucket_members(&self, bucket: &str) -> Result<Vec<String>, CacheError>;
 }
 
 #[derive(Default)]
@@ -74,51 +111,56 @@ impl MemoryBackend {
 
 impl std::fmt::Debug for MemoryBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MemoryBackend").field("len", &self.len()).finish()
+        f.debug_struct("MemoryBackend").field("len", &self.lock().entries.len()).finish()
     }
 }
 
+/// Never fails: every method is a map operation under the lock.
+#[async_trait]
 impl CacheBackend for MemoryBackend {
-    fn get(&self, key: &str) -> Option<CacheEntry> {
-        self.lock().entries.get(key).map(|(entry, _)| entry.clone())
+    async fn get(&self, key: &str) -> Result<Option<CacheEntry>, CacheError> {
+        Ok(self.lock().entries.get(key).map(|(entry, _)| entry.clone()))
     }
 
-    fn put(&self, key: &str, entry: CacheEntry, tick: u64) {
+    async fn put(&self, key: &str, entry: CacheEntry, tick: u64) -> Result<(), CacheError> {
         let mut inner = self.lock();
         if let Some((_, old)) = inner.entries.insert(key.to_owned(), (entry, tick)) {
             inner.recency.remove(&(old, key.to_owned()));
         }
         inner.recency.insert((tick, key.to_owned()));
+        Ok(())
     }
 
-    fn remove(&self, key: &str) -> Option<CacheEntry> {
+    async fn remove(&self, key: &str) -> Result<Option<CacheEntry>, CacheError> {
         let mut inner = self.lock();
-        let (entry, tick) = inner.entries.remove(key)?;
+        let Some((entry, tick)) = inner.entries.remove(key) else { return Ok(None) };
         inner.recency.remove(&(tick, key.to_owned()));
-        Some(entry)
+        Ok(Some(entry))
     }
 
-    fn touch(&self, key: &str, tick: u64) {
+    async fn touch(&self, key: &str, tick: u64) -> Result<(), CacheError> {
         let mut inner = self.lock();
-        let Some(slot) = inner.entries.get_mut(key) else { return };
+        let Some(slot) = inner.entries.get_mut(key) else { return Ok(()) };
         let old = std::mem::replace(&mut slot.1, tick);
         inner.recency.remove(&(old, key.to_owned()));
         inner.recency.insert((tick, key.to_owned()));
+        Ok(())
     }
 
-    fn least_recent(&self) -> Option<String> {
-        self.lock().recency.first().map(|(_, key)| key.clone())
+    async fn least_recent(&self) -> Result<Option<String>, CacheError> {
+        Ok(self.lock().recency.first().map(|(_, key)| key.clone()))
     }
 
-    fn len(&self) -> usize {
-        self.lock().entries.len()
+    async fn len(&self) -> Result<usize, CacheError> {
+        Ok(self.lock().entries.len())
     }
 
-    fn bucket_add(&self, bucket: &str, key: &str) {
+    async fn bucket_add(&self, bucket: &str, key: &str) -> Result<(), CacheError> {
         self.lock().buckets.entry(bucket.to_owned()).or_default().insert(key.to_owned());
+        Ok(())
     }
 
-    fn bucket_remove(&self, bucket: &str, key: &str) {
+    async fn bucket_remove(&self, bucket: &str, key: &str) -> Result<(), CacheError> {
         let mut inner = self.lock();
         if let Some(members) = inner.buckets.get_mut(bucket) {
             members.remove(key);
@@ -126,10 +168,11 @@ impl CacheBackend for MemoryBackend {
                 inner.buckets.remove(bucket);
             }
         }
+        Ok(())
     }
 
-    fn bucket_members(&self, bucket: &str) -> Vec<String> {
-        self.lock().buckets.get(bucket).map(|members| members.iter().cloned().collect()).unwrap_or_default()
+    async fn bucket_members(&self, bucket: &str) -> Result<Vec<String>, CacheError> {
+        Ok(self.lock().buckets.get(bucket).map(|members| members.iter().cloned().collect()).unwrap_or_default())
     }
 }
 
@@ -144,7 +187,7 @@ mod tests {
             scope: "s".to_owned(),
             task: "analyze_job".to_owned(),
             tier: Tier::Cheap,
-            embedding: None,
+            embedding: Some(vec![0.5, -0.25]),
             buckets: buckets.iter().map(|b| (*b).to_owned()).collect(),
             response: LlmResponse {
                 provider: "p".to_owned(),
@@ -158,32 +201,20 @@ mod tests {
         }
     }
 
+    // The backend behaviour itself is checked by the contract in tests/cache_backend.rs.
     #[test]
-    fn recency_follows_puts_and_touches() {
-        let b = MemoryBackend::new();
-        b.put("a", entry(&[]), 1);
-        b.put("b", entry(&[]), 2);
-        assert_eq!(b.least_recent().as_deref(), Some("a"));
-        b.touch("a", 3);
-        assert_eq!(b.least_recent().as_deref(), Some("b"));
-        b.put("b", entry(&[]), 4);
-        assert_eq!(b.least_recent().as_deref(), Some("a"));
-        assert!(b.remove("a").is_some());
-        assert_eq!((b.len(), b.least_recent().as_deref()), (1, Some("b")));
-    }
-
-    #[test]
-    fn buckets_hold_keys_and_entries_round_trip_through_json() {
-        let b = MemoryBackend::new();
-        b.bucket_add("x", "k2");
-        b.bucket_add("x", "k1");
-        b.bucket_add("x", "k1");
-        assert_eq!(b.bucket_members("x"), ["k1", "k2"]);
-        b.bucket_remove("x", "k1");
-        b.bucket_remove("x", "k2");
-        assert!(b.bucket_members("x").is_empty());
+    fn entries_round_trip_through_json() {
         let e = entry(&["x"]);
         let json = serde_json::to_string(&e).unwrap();
         assert_eq!(serde_json::from_str::<CacheEntry>(&json).unwrap(), e);
+    }
+
+    #[test]
+    fn a_backend_error_keeps_its_cause() {
+        let cause = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let err = CacheError::backend("GET x:1", cause);
+        assert_eq!(err.to_string(), "cache backend failed: GET x:1");
+        let source = std::error::Error::source(&err).unwrap();
+        assert_eq!(source.downcast_ref::<std::io::Error>().unwrap().kind(), std::io::ErrorKind::ConnectionRefused);
     }
 }

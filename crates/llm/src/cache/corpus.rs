@@ -41,8 +41,8 @@ pub struct CacheScore {
 }
 
 /// For each pair, a fresh cache holds an `analyze_job` answer for `a`; then `b` is looked up
-/// (exact and semantic layers, through the real LSH path).
-pub fn evaluate_cache(pairs: &[(String, String, bool)], threshold: f32) -> CacheScore {
+/// (exact and semantic layers, through the real LSH path, on the in-memory backend).
+pub async fn evaluate_cache(pairs: &[(String, String, bool)], threshold: f32) -> CacheScore {
     let now = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().unwrap_or_default();
     let response = LlmResponse {
         provider: "test".to_owned(),
@@ -65,8 +65,8 @@ pub fn evaluate_cache(pairs: &[(String, String, bool)], threshold: f32) -> Cache
         let mut config = CacheConfig::default();
         config.semantic_thresholds.insert("analyze_job".to_owned(), threshold);
         let cache = SemanticCache::new(config);
-        cache.store(&request(a), &response, now);
-        let hit = cache.lookup(&request(b), now).is_some();
+        cache.store(&request(a), &response, now).await;
+        let hit = cache.lookup(&request(b), now).await.is_some();
         if *duplicate {
             dup += 1;
             dup_hits += usize::from(hit);
