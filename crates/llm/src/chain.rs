@@ -323,6 +323,11 @@ impl FallbackChain {
                 LlmError::Auth(_) => {
                     tracing::error!(alert = true, provider = provider.name(), error = %error, "provider authentication failed; check its API key");
                 }
+                // A provider that does not do this task (the offline floor and a rewrite) is not
+                // a failure worth a warning on every call.
+                LlmError::Unsupported(_) => {
+                    tracing::debug!(provider = provider.name(), task = %req.task, error = %error, "provider does not do this task")
+                }
                 _ => {
                     tracing::warn!(provider = provider.name(), task = %req.task, retry, error = %error, "provider call failed")
                 }
