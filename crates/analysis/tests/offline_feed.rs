@@ -5,7 +5,7 @@ use analysis::HeuristicAnalyzer;
 use chrono::{DateTime, Utc};
 use domain::{JobId, Seniority, UserId, WorkplaceType};
 
-fn analyses() -> Vec<(discovery::Posting, domain::JobAnalysis)> {
+fn analyses() -> Vec<(domain::Job, domain::JobAnalysis)> {
     let now = DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap();
     let job_id: JobId = "00000000-0000-7000-8000-000000000001".parse().unwrap();
     let user_id: UserId = "00000000-0000-7000-8000-000000000002".parse().unwrap();

@@ -92,8 +92,10 @@ impl CanonicalJob {
         }
     }
 
-    /// The shape the workflow consumes (matching, `to_job`).
-    pub fn to_posting(&self) -> crate::Posting {
+    /// The posting as a job that is nobody's yet (nil ids): what matching and [`crate::to_job`]
+    /// read. Lossy by design: the structured locations fold into one string, and seniority,
+    /// employment type, closing date, HTML and the source list stay here.
+    pub fn as_job(&self) -> domain::Job {
         let location = if self.locations.is_empty() {
             if self.workplace == Some(WorkplaceType::Remote) {
                 format!(
@@ -110,7 +112,9 @@ impl CanonicalJob {
         } else {
             self.locations.iter().map(JobLocation::label).collect::<Vec<_>>().join("; ")
         };
-        crate::Posting {
+        let mut job = domain::Job {
+            id: domain::JobId(Default::default()),
+            user_id: domain::UserId(Default::default()),
             source: self.source.clone(),
             source_id: self.source_id.clone(),
             company: self.company.clone(),
@@ -121,6 +125,10 @@ impl CanonicalJob {
             description: self.description_text.clone(),
             apply_url: self.apply_url.clone(),
             posted_at: self.posted_at,
-        }
+            discovered_at: chrono::DateTime::UNIX_EPOCH,
+            content_hash: String::new(),
+        };
+        job.content_hash = crate::content_hash(&job);
+        job
     }
 }

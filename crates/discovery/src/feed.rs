@@ -1,4 +1,8 @@
-//! The canonical posting shape and the offline feed bundled with the binary.
+//! The offline feed bundled with the binary, and the door from a posting to a user's job.
+//!
+//! A posting that is not yet anyone's job is a [`Job`] with nil ids (as `Job::from_posting_text`
+//! makes for a pasted posting): the matcher reads it, and [`to_job`] gives it its ids, its
+//! discovery time and its content hash. There is no separate "posting" type.
 //!
 //! The feed (`data/offline_feed.json`) was assembled once from real job-board responses
 //! (Greenhouse, Lever, Ashby, Remotive, Recruitee, Remote OK, SmartRecruiters, Workable,
@@ -12,10 +16,10 @@ use sha2::{Digest, Sha256};
 /// The bundled feed, as JSON.
 pub const OFFLINE_FEED_JSON: &str = include_str!("../data/offline_feed.json");
 
-/// One posting as any source delivers it, before it becomes a user's [`Job`].
+/// One entry of the feed file (its JSON shape); read into a nil-id [`Job`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Posting {
+struct FeedEntry {
     /// The board it came from (`greenhouse`, `lever`, `ashby`, ...).
     pub source: String,
     /// The board's own id for it.
@@ -41,8 +45,9 @@ pub enum DiscoveryError {
 }
 
 /// The bundled offline feed.
-pub fn offline_feed() -> Result<Vec<Posting>, DiscoveryError> {
-    let postings: Vec<Posting> = serde_json::from_str(OFFLINE_FEED_JSON)?;
+pub fn offline_feed() -> Result<Vec<Job>, DiscoveryError> {
+    let entries: Vec<FeedEntry> = serde_json::from_str(OFFLINE_FEED_JSON)?;
+    let postings: Vec<Job> = entries.into_iter().map(FeedEntry::into_job).collect();
     let mut seen = std::collections::HashSet::new();
     for p in &postings {
         if !seen.insert((p.source.as_str(), p.source_id.as_str())) {
@@ -58,7 +63,7 @@ pub fn offline_feed() -> Result<Vec<Posting>, DiscoveryError> {
 /// SHA-256 (hex) of the fields a candidate would care about, so a re-scrape can tell whether a
 /// posting changed. Each field is followed by a separator byte that cannot occur in text, so
 /// moving characters between fields changes the hash.
-pub fn content_hash(p: &Posting) -> String {
+pub fn content_hash(p: &Job) -> String {
     let salary = p.salary.as_ref().map(|s| {
         let period = s.period.as_str();
         format!("{:?}-{:?} {} {period}", s.min, s.max, s.currency)
@@ -84,8 +89,31 @@ pub fn content_hash(p: &Posting) -> String {
     hex::encode(h.finalize())
 }
 
+impl FeedEntry {
+    fn into_job(self) -> Job {
+        let mut job = Job {
+            id: JobId(Default::default()),
+            user_id: UserId(Default::default()),
+            source: self.source,
+            source_id: self.source_id,
+            company: self.company,
+            title: self.title,
+            location: self.location,
+            workplace: self.workplace,
+            salary: self.salary,
+            description: self.description,
+            apply_url: self.apply_url,
+            posted_at: self.posted_at,
+            discovered_at: DateTime::UNIX_EPOCH,
+            content_hash: String::new(),
+        };
+        job.content_hash = content_hash(&job);
+        job
+    }
+}
+
 /// The posting as one user's job, discovered at `now`.
-pub fn to_job(p: &Posting, id: JobId, user_id: UserId, now: DateTime<Utc>) -> Job {
+pub fn to_job(p: &Job, id: JobId, user_id: UserId, now: DateTime<Utc>) -> Job {
     use domain::text::storable;
     // Every text field a board filled is made storable here, the one door into the store.
     Job {

@@ -14,7 +14,7 @@ pub mod sources;
 mod text;
 
 pub use canonical::{CanonicalJob, JobLocation, SourceRef};
-pub use feed::{content_hash, offline_feed, to_job, DiscoveryError, Posting, OFFLINE_FEED_JSON};
+pub use feed::{content_hash, offline_feed, to_job, DiscoveryError, OFFLINE_FEED_JSON};
 pub use matching::match_preferences;
 pub use raw::{RawPosting, SkipReason};
 pub use sources::{fetch_source, HttpClient, SourceKind, SourceSpec};

@@ -1,7 +1,7 @@
 //! Preference rules: which postings a user wants to see, and why each one matched.
 
-use crate::feed::Posting;
 use crate::text::{contains_word, words};
+use domain::Job;
 use domain::{Preferences, WorkplaceType};
 
 /// `None` when a rule excludes the posting; otherwise the rules that fired, for the
@@ -15,7 +15,7 @@ use domain::{Preferences, WorkplaceType};
 ///
 /// The salary floor is compared in the posting's own currency: there is no exchange-rate table
 /// in a pure crate, and a floor is a rough filter anyway.
-pub fn match_preferences(prefs: &Preferences, p: &Posting) -> Option<Vec<String>> {
+pub fn match_preferences(prefs: &Preferences, p: &Job) -> Option<Vec<String>> {
     let company = p.company.trim().to_lowercase();
     if prefs.excluded_companies.iter().any(|c| c.trim().to_lowercase() == company) {
         return None;
@@ -89,19 +89,14 @@ mod tests {
     use super::*;
     use domain::{Salary, SalaryPeriod};
 
-    fn posting(title: &str, location: &str, workplace: WorkplaceType) -> Posting {
-        Posting {
-            source: "test".into(),
-            source_id: "1".into(),
-            company: "Acme Corp".into(),
-            title: title.into(),
-            location: location.into(),
-            workplace,
-            salary: None,
-            description: "We build distributed systems in Rust and Go. Trusted by thousands.".into(),
-            apply_url: "https://example.com/apply".into(),
-            posted_at: None,
-        }
+    fn posting(title: &str, location: &str, workplace: WorkplaceType) -> Job {
+        let mut p = Job::from_text("test", title, "We build distributed systems in Rust and Go. Trusted by thousands.");
+        p.source_id = "1".into();
+        p.company = "Acme Corp".into();
+        p.location = location.into();
+        p.workplace = workplace;
+        p.apply_url = "https://example.com/apply".into();
+        p
     }
 
     fn prefs() -> Preferences {

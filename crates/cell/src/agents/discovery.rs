@@ -10,7 +10,7 @@ use domain::{
 use store::{UnitOfWork, Write};
 
 /// The inbox key of a posting's discovery for a user: rediscovering it is a no-op.
-pub(crate) fn discovery_key(user_id: UserId, posting: &discovery::Posting) -> String {
+pub(crate) fn discovery_key(user_id: UserId, posting: &domain::Job) -> String {
     domain::text::storable(&format!("{user_id}:{}:{}", posting.source, posting.source_id))
 }
 
@@ -19,7 +19,7 @@ pub(crate) fn discovery_unit(
     ctx: &AgentCtx,
     cell: &CellId,
     user_id: UserId,
-    posting: &discovery::Posting,
+    posting: &domain::Job,
     reasons: Vec<String>,
     key: String,
 ) -> (UnitOfWork, JobId) {

@@ -127,7 +127,7 @@ pub async fn plan_poll(
             }
             _ => {
                 let existing = existing_job(ctx, user_id, job, &known).await?;
-                match (existing, discovery::match_preferences(&profile.preferences, &job.to_posting())) {
+                match (existing, discovery::match_preferences(&profile.preferences, &job.as_job())) {
                     (Some(job_id), _) => {
                         report.duplicates += 1;
                         link_unit(user_id, &key, job, Some(job_id), now)
@@ -135,7 +135,7 @@ pub async fn plan_poll(
                     (None, Some(reasons)) => {
                         report.discovered += 1;
                         let dkey = format!("{user_id}:{}:{}", job.source, job.source_id);
-                        let (mut unit, job_id) = discovery_unit(ctx, &cell, user_id, &job.to_posting(), reasons, dkey);
+                        let (mut unit, job_id) = discovery_unit(ctx, &cell, user_id, &job.as_job(), reasons, dkey);
                         unit.writes.extend(link_unit(user_id, &key, job, Some(job_id), now).writes);
                         unit
                     }
@@ -235,7 +235,7 @@ async fn changed_unit(
         // aggregator's, a repost) is recorded as seen, nothing more.
         let owned = |old: &domain::Job| old.source == job.source && old.source_id == job.source_id;
         if let Some(old) = ctx.store.get_job(user_id, job_id).await?.filter(owned) {
-            let mut updated = discovery::to_job(&job.to_posting(), job_id, user_id, old.discovered_at);
+            let mut updated = discovery::to_job(&job.as_job(), job_id, user_id, old.discovered_at);
             updated.id = old.id;
             unit.writes.push(Write::UpdateJob(updated));
         }

@@ -57,7 +57,7 @@ impl Cell {
         &self,
         user_id: UserId,
         profile: &Profile,
-        postings: &[discovery::Posting],
+        postings: &[domain::Job],
         mut on_posting: impl FnMut(),
     ) -> Result<DiscoveryReport, AgentError> {
         let ctx = &self.inner.ctx;

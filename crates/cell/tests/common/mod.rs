@@ -40,7 +40,7 @@ pub fn cell_with(store: DynStore, agents: Vec<Arc<dyn Agent>>) -> Cell {
 }
 
 /// Runs discovery for `user` over `postings` and waits until every workflow has finished.
-pub async fn run_to_idle(cell: &Cell, user: &User, postings: &[discovery::Posting]) {
+pub async fn run_to_idle(cell: &Cell, user: &User, postings: &[domain::Job]) {
     let engine = cell.start().await.unwrap();
     let profile = cell.store().get_profile(user.id).await.unwrap().unwrap();
     cell.discover(user.id, &profile, postings, || {}).await.unwrap();
@@ -65,7 +65,7 @@ pub async fn wait_idle(store: &DynStore, user: &User) {
     }
 }
 
-pub fn matching_postings(n: usize) -> Vec<discovery::Posting> {
+pub fn matching_postings(n: usize) -> Vec<domain::Job> {
     let profile = sample_profile();
     discovery::offline_feed()
         .unwrap()

@@ -146,7 +146,7 @@ async fn users_with_postings(
     users: usize,
     jobs: usize,
     tag: &str,
-) -> Result<(Profile, Vec<(User, Vec<discovery::Posting>)>)> {
+) -> Result<(Profile, Vec<(User, Vec<domain::Job>)>)> {
     let profile = Profile::import(discovery::SAMPLE_PROFILE)?;
     let feed: Vec<_> = discovery::offline_feed()?
         .into_iter()
@@ -235,7 +235,7 @@ async fn account(store: &DynStore, users: &[User]) -> Result<Accounting> {
 
 /// Starts the engine, discovers every batch, and waits until no workflow is open (or the
 /// deadline passes); then drains the engine.
-async fn run_pipeline(cell: &Cell, profile: &Profile, batches: &[(User, Vec<discovery::Posting>)]) -> Result<()> {
+async fn run_pipeline(cell: &Cell, profile: &Profile, batches: &[(User, Vec<domain::Job>)]) -> Result<()> {
     let engine = cell.start().await?;
     for (user, postings) in batches {
         cell.discover(user.id, profile, postings, || {}).await?;

@@ -222,7 +222,7 @@ pub struct PostingText {
 
 impl From<&CanonicalJob> for PostingText {
     fn from(j: &CanonicalJob) -> Self {
-        let location = j.to_posting().location;
+        let location = j.as_job().location;
         Self { company: j.company.clone(), title: j.title.clone(), location, description: j.description_text.clone() }
     }
 }

@@ -188,7 +188,7 @@ fn a_full_posting() {
     assert_eq!(j.sources.len(), 1);
     assert_eq!(j.sources[0].url.as_deref(), Some("https://boards.example/acme/123"));
     assert_eq!(j.content_hash.len(), 64);
-    assert_eq!(j.to_posting().location, "Berlin, DE");
+    assert_eq!(j.as_job().location, "Berlin, DE");
 }
 
 #[test]
@@ -203,7 +203,7 @@ fn workplace_from_locations_and_salary_from_description() {
     assert_eq!(j.remote_regions, ["US"]);
     assert_eq!(j.salary.as_ref().and_then(|s| s.max), Some(180_000.0));
     assert_eq!(j.description_html, "<p>We raised $40 million.</p><p>The base salary range is $150,000 - $180,000.</p>");
-    assert_eq!(j.to_posting().location, "Remote (US)");
+    assert_eq!(j.as_job().location, "Remote (US)");
 
     let plain = normalize(RawPosting { description_text: Some("Learning budget: $2,000 a year.".into()), ..raw() });
     assert_eq!(plain.unwrap().salary, None);
