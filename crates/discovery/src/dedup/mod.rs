@@ -1,26 +1,32 @@
-//! Cross-source deduplication: the same job seen on several boards (or reposted with a new id)
-//! becomes one [`CanonicalJob`] listing every source.
+//! Cross-source deduplication: the same requisition seen on several boards (or reposted with a
+//! new id) becomes one [`CanonicalJob`] listing every source.
 //!
-//! Two postings are one job when they are the same board posting (source and id) seen again, or
-//! when either
+//! Two postings are one requisition when they are the same board posting (source and id) seen
+//! again, or when all of these hold, compared field by field before any text:
 //!
-//! 1. their dedup keys are equal. The key is the company (lowercase, legal suffixes like
-//!    Inc/Ltd/GmbH dropped), the title (lowercase, punctuation dropped, abbreviations expanded:
-//!    Sr → senior, Eng → engineer, Dev → developer) and the primary location (city, else
-//!    region/country, else "remote"); or
-//! 2. they are at the same company, their locations do not contradict each other (same key, or
-//!    one unknown or remote), and their descriptions (40 words or more each) have 64-bit
-//!    SimHashes over word 3-shingles at most 3 bits apart: a repost with a new id or a slightly
-//!    changed title. The location condition keeps apart the per-city copies of one role that
-//!    boards like Greenhouse publish with the same description.
+//! 1. **employer**: the same employer key ([`employer_key`]: lowercase, legal forms such as
+//!    Inc/Ltd/GmbH/PBC and generic trailing words such as Platforms/Technologies dropped), or one
+//!    key's words begin the other's ("Stripe" / "Stripe Payments Europe");
+//! 2. **role and seniority**: the same title words ([`title_words`]: abbreviations expanded,
+//!    gender and location tags dropped, order ignored). Titles that differ only by generic words
+//!    ("Payments Engineer" / "Software Engineer, Payments") or by one typo (never a level word)
+//!    also count when the descriptions are near-identical (SimHash over word 3-shingles at most
+//!    3 bits apart, 40 words or more each);
+//! 3. **location set**: [`Places::compatible`]: the same places however spelled ("NYC" / "New
+//!    York, NY, United States"), or one posting gives none;
+//! 4. **no contradicting text**: when both descriptions are long (50 words or more), at least
+//!    60% of the shorter one's word 3-shingles appear in the other. A board that truncates or
+//!    drops the description still matches; two different requisitions that share a title and
+//!    a city but not their text do not.
 
 mod key;
 mod simhash;
 
-pub use key::{company_key, title_key};
+pub use key::{company_key, employer_key, employers_match, title_key, title_words, Place, Places};
 
 use crate::canonical::{CanonicalJob, SourceRef};
 use crate::normalize::html_to_text;
+use key::{employer_head, GENERIC_TITLE_WORDS, LEVEL_WORDS};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -28,6 +34,12 @@ use std::collections::HashMap;
 pub const MIN_SIMHASH_WORDS: usize = 40;
 /// The most SimHash bits two descriptions of one job may differ in.
 pub const MAX_HAMMING: u32 = 3;
+/// Descriptions at least this long (in words) must share text to be one requisition.
+pub const MIN_CONTRADICTION_WORDS: usize = 50;
+/// The least share of the shorter description's shingles found in the longer one.
+pub const MIN_CONTAINMENT: f64 = 0.6;
+/// Shingles kept per description for the containment check.
+const MAX_SHINGLES: usize = 1024;
 /// SimHash bands for the index: with at most 3 differing bits, 4 bands of 16 bits guarantee one
 /// band is identical (pigeonhole), so only postings sharing a band need comparing.
 const BANDS: usize = 4;
@@ -48,25 +60,32 @@ pub enum DedupOutcome {
 
 /// What identifies a posting for deduplication.
 struct Fingerprint {
-    company: String,
-    key: String,
-    location: String,
-    /// `None` when the description is too short to compare.
-    simhash: Option<u64>,
+    employer: String,
+    title: Vec<String>,
+    places: Places,
+    words: usize,
+    simhash: u64,
+    shingles: Vec<u64>,
 }
 
 impl Fingerprint {
-    fn new(company: &str, title: &str, location: String, description: &str) -> Self {
-        let company = company_key(company);
-        let key = format!("{company}\u{1f}{}\u{1f}{location}", title_key(title));
-        let (hash, words) = simhash::simhash_words(description);
-        Self { company, key, location, simhash: (words >= MIN_SIMHASH_WORDS).then_some(hash) }
+    fn new(company: &str, title: &str, location_text: &str, places: Places, description: &str) -> Self {
+        let (simhash, words, shingles) = simhash::simhash_and_shingles(description, MAX_SHINGLES);
+        Self {
+            employer: employer_key(company),
+            title: title_words(title, location_text),
+            places,
+            words,
+            simhash,
+            shingles,
+        }
     }
 
     fn of_job(job: &CanonicalJob) -> Self {
         let remote = job.workplace == Some(domain::WorkplaceType::Remote);
-        let location = key::location_key(job.locations.first(), remote);
-        Self::new(&job.company, &job.title, location, &job.description_text)
+        let places = Places::of_job(&job.locations, remote && job.locations.is_empty(), &job.remote_regions);
+        let location_text: String = job.locations.iter().map(|l| l.label()).collect::<Vec<_>>().join("; ");
+        Self::new(&job.company, &job.title, &location_text, places, &job.description_text)
     }
 
     fn of_text(p: &PostingText) -> Self {
@@ -75,13 +94,66 @@ impl Fingerprint {
         } else {
             std::borrow::Cow::Borrowed(p.description.as_str())
         };
-        Self::new(&p.company, &p.title, key::text_location_key(&p.location), &description)
+        Self::new(&p.company, &p.title, &p.location, Places::of_text(&p.location), &description)
     }
 
-    fn near(&self, other_hash: u64, other_location: &str) -> bool {
-        self.simhash.is_some_and(|h| (h ^ other_hash).count_ones() <= MAX_HAMMING)
-            && key::locations_compatible(&self.location, other_location)
+    /// The exact-title index key: employer head word and title words.
+    fn title_key(&self) -> String {
+        format!("{}\u{1f}{}", employer_head(&self.employer), self.title.join(" "))
     }
+
+    fn near_text(&self, other: &Self) -> bool {
+        self.words >= MIN_SIMHASH_WORDS
+            && other.words >= MIN_SIMHASH_WORDS
+            && (self.simhash ^ other.simhash).count_ones() <= MAX_HAMMING
+    }
+
+    fn contradicts(&self, other: &Self) -> bool {
+        self.words >= MIN_CONTRADICTION_WORDS
+            && other.words >= MIN_CONTRADICTION_WORDS
+            && simhash::containment(&self.shingles, &other.shingles) < MIN_CONTAINMENT
+    }
+
+    /// The rules in the module docs.
+    fn same_requisition(&self, other: &Self) -> bool {
+        if !employers_match(&self.employer, &other.employer) || !self.places.compatible(&other.places) {
+            return false;
+        }
+        let titles = if self.title == other.title {
+            true
+        } else {
+            titles_close(&self.title, &other.title) && self.near_text(other)
+        };
+        titles && !self.contradicts(other)
+    }
+}
+
+/// Titles that differ only by generic words, or by one misspelt word that is not a level word.
+fn titles_close(a: &[String], b: &[String]) -> bool {
+    let only_a: Vec<&String> = a.iter().filter(|w| !b.contains(w)).collect();
+    let only_b: Vec<&String> = b.iter().filter(|w| !a.contains(w)).collect();
+    let generic = |w: &&String| GENERIC_TITLE_WORDS.contains(&w.as_str());
+    if only_a.iter().all(generic) && only_b.iter().all(generic) {
+        return true;
+    }
+    match (only_a.as_slice(), only_b.as_slice()) {
+        ([x], [y]) => {
+            let level = |w: &str| LEVEL_WORDS.contains(&w);
+            x.len() >= 4 && y.len() >= 4 && !level(x) && !level(y) && edit_distance_at_most_one(x, y)
+        }
+        _ => false,
+    }
+}
+
+fn edit_distance_at_most_one(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (a.len() - prefix - suffix.min(a.len() - prefix), b.len() - prefix - suffix.min(b.len() - prefix));
+    ra <= 1 && rb <= 1 || (ra == 2 && rb == 2 && a[prefix] == b[prefix + 1] && a[prefix + 1] == b[prefix])
 }
 
 fn looks_like_html(s: &str) -> bool {
@@ -89,25 +161,20 @@ fn looks_like_html(s: &str) -> bool {
         || s.contains("&lt;") && s.contains("&gt;")
 }
 
-/// One description hash in the index, with the job it belongs to.
-struct Entry {
-    job: usize,
-    hash: u64,
-    location: String,
-}
-
-/// Accumulates jobs, merging duplicates as they arrive. Lookups are hash-map hits on the dedup
-/// key and, per company, on SimHash bands, so adding a job costs about the same however many
-/// are already in.
+/// Accumulates jobs, merging duplicates as they arrive. Lookups are hash-map hits on the
+/// employer head word and title words and, per employer, on SimHash bands, so adding a job
+/// costs about the same however many are already in.
 #[derive(Default)]
 pub struct Deduper {
     jobs: Vec<CanonicalJob>,
-    by_key: HashMap<String, usize>,
+    /// One fingerprint per job added (duplicates included), with the job it went to.
+    prints: Vec<(usize, Fingerprint)>,
+    /// Employer head and title words → indexes into `prints`.
+    by_title: HashMap<String, Vec<usize>>,
     /// "source\u{1f}source_id" of every source of every kept job → that job.
     by_source: HashMap<String, usize>,
-    entries: Vec<Entry>,
-    /// Company key → per band, band value → indexes into `entries`.
-    by_company: HashMap<String, [HashMap<u16, Vec<usize>>; BANDS]>,
+    /// Employer head → per band, band value → indexes into `prints`.
+    by_employer: HashMap<String, [HashMap<u16, Vec<usize>>; BANDS]>,
 }
 
 impl Deduper {
@@ -136,17 +203,17 @@ impl Deduper {
         let idx = match outcome {
             DedupOutcome::New(i) | DedupOutcome::Merged { into: i } => i,
         };
-        // The duplicate's own key and hash are indexed too, so a third copy that resembles only
+        // The duplicate's own fingerprint is indexed too, so a third copy that resembles only
         // the second one still finds the job.
-        self.by_key.entry(fp.key).or_insert(idx);
-        if let Some(hash) = fp.simhash {
-            let e = self.entries.len();
-            self.entries.push(Entry { job: idx, hash, location: fp.location });
-            let bands = self.by_company.entry(fp.company).or_default();
+        let p = self.prints.len();
+        self.by_title.entry(fp.title_key()).or_default().push(p);
+        if fp.words >= MIN_SIMHASH_WORDS {
+            let bands = self.by_employer.entry(employer_head(&fp.employer).to_owned()).or_default();
             for (b, band) in bands.iter_mut().enumerate() {
-                band.entry(band_value(hash, b)).or_default().push(e);
+                band.entry(band_value(fp.simhash, b)).or_default().push(p);
             }
         }
+        self.prints.push((idx, fp));
         outcome
     }
 
@@ -160,8 +227,16 @@ impl Deduper {
         job.sources
             .iter()
             .find_map(|s| self.by_source.get(&source_key(s)).copied())
-            .or_else(|| self.by_key.get(&fp.key).copied())
+            .or_else(|| self.same_title(fp))
             .or_else(|| self.near_duplicate(fp))
+    }
+
+    fn same_title(&self, fp: &Fingerprint) -> Option<usize> {
+        self.by_title
+            .get(&fp.title_key())?
+            .iter()
+            .map(|&p| &self.prints[p])
+            .find_map(|(job, other)| other.same_requisition(fp).then_some(*job))
     }
 
     /// Appends the duplicate's sources not yet recorded (a hash lookup each, so a job seen on
@@ -181,13 +256,15 @@ impl Deduper {
     }
 
     fn near_duplicate(&self, fp: &Fingerprint) -> Option<usize> {
-        let hash = fp.simhash?;
-        let bands = self.by_company.get(&fp.company)?;
+        if fp.words < MIN_SIMHASH_WORDS {
+            return None;
+        }
+        let bands = self.by_employer.get(employer_head(&fp.employer))?;
         bands.iter().enumerate().find_map(|(b, band)| {
-            band.get(&band_value(hash, b))?
+            band.get(&band_value(fp.simhash, b))?
                 .iter()
-                .map(|&e| &self.entries[e])
-                .find_map(|e| fp.near(e.hash, &e.location).then_some(e.job))
+                .map(|&p| &self.prints[p])
+                .find_map(|(job, other)| other.same_requisition(fp).then_some(*job))
         })
     }
 
@@ -227,11 +304,9 @@ impl From<&CanonicalJob> for PostingText {
     }
 }
 
-/// Whether the two postings are one job, by the rules in the module docs.
+/// Whether the two postings are one requisition, by the rules in the module docs.
 pub fn is_duplicate(a: &PostingText, b: &PostingText) -> bool {
-    let (fa, fb) = (Fingerprint::of_text(a), Fingerprint::of_text(b));
-    let same_company = !fa.company.is_empty() && fa.company == fb.company;
-    fa.key == fb.key || same_company && fb.simhash.is_some_and(|h| fa.near(h, &fb.location))
+    Fingerprint::of_text(a).same_requisition(&Fingerprint::of_text(b))
 }
 
 /// How well [`is_duplicate`] agrees with labelled pairs.

@@ -24,6 +24,55 @@ pub fn simhash_words(text: &str) -> (u64, usize) {
     (acc.majority(), count)
 }
 
+/// The SimHash of `text`, its word count, and its distinct shingle hashes (sorted, at most
+/// `max_shingles` of them, taken from the start): the set [`containment`] compares.
+pub fn simhash_and_shingles(text: &str, max_shingles: usize) -> (u64, usize, Vec<u64>) {
+    let mut acc = BitCounts::default();
+    let mut window = [0u64; SHINGLE];
+    let mut count = 0usize;
+    let mut shingles = Vec::new();
+    for w in WordHashes::new(text) {
+        window.rotate_left(1);
+        window[SHINGLE - 1] = w;
+        count += 1;
+        if count >= SHINGLE {
+            let h = shingle_hash(&window);
+            acc.add(h);
+            if shingles.len() < max_shingles {
+                shingles.push(h);
+            }
+        }
+    }
+    if (1..SHINGLE).contains(&count) {
+        acc.add(shingle_hash(&window));
+    }
+    shingles.sort_unstable();
+    shingles.dedup();
+    (acc.majority(), count, shingles)
+}
+
+/// The share of the smaller sorted shingle set found in the other (0 when either is empty): 1
+/// for a text and its truncation, low for two different texts.
+pub fn containment(a: &[u64], b: &[u64]) -> f64 {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < small.len() && j < large.len() {
+        match small[i].cmp(&large[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared as f64 / small.len() as f64
+}
+
 /// Per-bit counts of set bits over many hashes. Each hash byte is spread into eight one-byte
 /// lanes of a `u64` (by table), so one addition counts eight bits; lanes are flushed into wide
 /// counters before they can overflow.

@@ -45,7 +45,65 @@ fn key_rule() {
     assert!(is_duplicate(&text("Acme", "Engineer", "Remote - US", ""), &text("Acme", "Engineer", "Remote", "")));
     assert!(!is_duplicate(&text("Acme", "Engineer", "Berlin", ""), &text("Acme", "Engineer", "Paris", "")));
     assert!(!is_duplicate(&text("Acme", "Engineer", "", ""), &text("Acme", "Senior Engineer", "", "")));
-    assert!(!is_duplicate(&text("Acme", "Engineer", "", ""), &text("Acme Bank", "Engineer", "", "")));
+    assert!(!is_duplicate(&text("Acme", "Engineer", "", ""), &text("Globex", "Engineer", "", "")));
+}
+
+/// Each way two boards spell one requisition differently, which must still match.
+#[test]
+fn same_requisition_spelled_differently() {
+    let d = DESCRIPTION;
+    let html = format!("<p>{}</p>", d.replace(". ", ".</p><p>"));
+    let truncated: String = d.split(' ').take(30).collect::<Vec<_>>().join(" ");
+    let base = text("Meta", "Senior Software Engineer, Backend", "New York, NY", d);
+    for (why, other) in [
+        ("legal form and brand", text("Meta Platforms, Inc.", "Senior Software Engineer, Backend", "New York, NY", d)),
+        ("casing", text("META", "SENIOR SOFTWARE ENGINEER, BACKEND", "new york, ny", d)),
+        ("abbreviations", text("Meta", "Sr. Software Eng, Backend", "New York, NY", d)),
+        ("word order", text("Meta", "Senior Backend Software Engineer", "New York, NY", d)),
+        ("location tag in the title", text("Meta", "Senior Software Engineer, Backend - New York", "New York", d)),
+        ("gender tag", text("Meta", "Senior Software Engineer, Backend (m/f/d)", "New York, NY", d)),
+        ("city alias", text("Meta", "Senior Software Engineer, Backend", "NYC", d)),
+        ("full location", text("Meta", "Senior Software Engineer, Backend", "New York, New York, United States", d)),
+        ("html description", text("Meta", "Senior Software Engineer, Backend", "New York, NY", &html)),
+        ("truncated description", text("Meta", "Senior Software Engineer, Backend", "New York, NY", &truncated)),
+        ("no description", text("Meta", "Senior Software Engineer, Backend", "New York, NY", "")),
+        ("no location", text("Meta", "Senior Software Engineer, Backend", "", d)),
+    ] {
+        assert!(is_duplicate(&base, &other), "{why}");
+        assert!(is_duplicate(&other, &base), "{why} (reversed)");
+    }
+    let multi = text("Acme", "Designer", "San Francisco, CA; New York, NY", "");
+    assert!(is_duplicate(&multi, &text("Acme", "Designer", "NYC | SF", "")));
+    assert!(is_duplicate(
+        &text("Acme", "Designer", "Remote - US", ""),
+        &text("Acme", "Designer", "United States (Remote)", "")
+    ));
+}
+
+/// Each way two requisitions differ while looking alike, which must not match.
+#[test]
+fn different_requisitions_look_alike() {
+    let d = DESCRIPTION;
+    let base = text("Meta", "Senior Software Engineer, Backend", "New York, NY", d);
+    let other_text = "We are looking for an engineer to join the identity team, which runs sign-in, \
+        sessions and account recovery for every product. You will work on OAuth flows, passkeys and risk \
+        checks, partner with security and support, and be on call for the services you build. You know \
+        distributed systems, care about privacy and write clear design documents before you write code. \
+        The team is spread across two time zones and meets in person once a quarter for planning.";
+    for (why, other) in [
+        ("another city", text("Meta", "Senior Software Engineer, Backend", "London, UK", d)),
+        ("another seniority", text("Meta", "Staff Software Engineer, Backend", "New York, NY", d)),
+        ("no seniority", text("Meta", "Software Engineer, Backend", "New York, NY", d)),
+        ("another level number", text("Meta", "Senior Software Engineer II, Backend", "New York, NY", d)),
+        ("another team", text("Meta", "Senior Software Engineer, Identity", "New York, NY", d)),
+        ("another company", text("Globex", "Senior Software Engineer, Backend", "New York, NY", d)),
+        ("remote versus an office", text("Meta", "Senior Software Engineer, Backend", "Remote", d)),
+        ("one city of two", text("Meta", "Senior Software Engineer, Backend", "New York, NY; London, UK", d)),
+        ("another description", text("Meta", "Senior Software Engineer, Backend", "New York, NY", other_text)),
+    ] {
+        assert!(!is_duplicate(&base, &other), "{why}");
+        assert!(!is_duplicate(&other, &base), "{why} (reversed)");
+    }
 }
 
 #[test]
@@ -53,8 +111,8 @@ fn description_rule() {
     let a = text("Acme", "Payments Engineer", "London", DESCRIPTION);
     let html = format!("<p>{}</p>", DESCRIPTION.replace(". ", ".</p><p>"));
     assert!(is_duplicate(&a, &text("Acme Ltd", "Software Engineer, Payments", "London, UK", &html)));
-    assert!(is_duplicate(&a, &text("Acme", "Software Engineer, Payments", "Remote", DESCRIPTION)));
-    // Another company, another city, or too little text to go on.
+    // Another company, another city, remote against an office, or too little text to go on.
+    assert!(!is_duplicate(&a, &text("Acme", "Software Engineer, Payments", "Remote", DESCRIPTION)));
     assert!(!is_duplicate(&a, &text("Globex", "Software Engineer, Payments", "London", DESCRIPTION)));
     assert!(!is_duplicate(&a, &text("Acme", "Payments Engineer", "Dublin", DESCRIPTION)));
     let short = "Join us to build payments.";
@@ -81,11 +139,13 @@ fn deduper_merges_sources_and_keeps_earliest_date() {
         d.add(job("lever", "x", "Acme", "Sr. Engineer", "Berlin, Germany", "2024-03-01")),
         DedupOutcome::Merged { into: 0 }
     );
-    // A repost with a new id and a new title, found by its description.
+    // A repost with a new id and a title reworded (generic words only), found by its description.
     assert_eq!(
-        d.add(job("greenhouse", "2", "Acme", "Payments Engineer", "Berlin", "2024-04-01")),
+        d.add(job("greenhouse", "2", "Acme", "Senior Software Engineer", "Berlin", "2024-04-01")),
         DedupOutcome::Merged { into: 0 }
     );
+    // The same description under another level is another requisition.
+    assert_eq!(d.add(job("greenhouse", "5", "Acme", "Staff Engineer", "Berlin", "2024-04-01")), DedupOutcome::New(1));
     // The same posting again adds no second source, even edited beyond recognition.
     let mut edited = job("lever", "x", "Acme", "Sr. Engineer", "Berlin, Germany", "2024-03-01");
     edited.title = "Completely Different".into();
@@ -94,17 +154,17 @@ fn deduper_merges_sources_and_keeps_earliest_date() {
         d.add(job("lever", "x", "Acme", "Sr. Engineer", "Berlin, Germany", "2024-03-01")),
         DedupOutcome::Merged { into: 0 }
     );
-    assert_eq!(d.add(job("greenhouse", "3", "Acme", "Senior Engineer", "Paris", "2024-03-05")), DedupOutcome::New(1));
+    assert_eq!(d.add(job("greenhouse", "3", "Acme", "Senior Engineer", "Paris", "2024-03-05")), DedupOutcome::New(2));
     assert_eq!(
         d.add(job("greenhouse", "4", "Globex", "Senior Engineer", "Berlin", "2024-03-05")),
-        DedupOutcome::New(2)
+        DedupOutcome::New(3)
     );
     let twin = job("rss", "9", "ACME Inc", "Senior Engineer", "Berlin", "2024-05-01");
     assert_eq!(d.find_duplicate(&twin).map(|j| j.source_id.as_str()), Some("1"));
     assert!(d.find_duplicate(&job("rss", "9", "Initech", "Senior Engineer", "Berlin", "2024-05-01")).is_none());
-    assert_eq!(d.jobs().len(), 3);
+    assert_eq!(d.jobs().len(), 4);
     let jobs = d.into_jobs();
-    assert_eq!(jobs.len(), 3);
+    assert_eq!(jobs.len(), 4);
     let ids: Vec<_> = jobs[0].sources.iter().map(|s| format!("{}:{}", s.source, s.source_id)).collect();
     assert_eq!(ids, ["greenhouse:1", "lever:x", "greenhouse:2"]);
     assert_eq!(jobs[0].posted_at, Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).single());
@@ -146,4 +206,17 @@ fn labelled_set_precision_and_recall() {
         s.pairs, s.precision, s.recall, s.true_positives, s.false_positives, s.false_negatives
     );
     assert!(s.precision >= 0.9 && s.recall >= 0.9, "{s:?}");
+}
+
+/// The sets under `eval/` (see `eval/RULES.md`): `tune` was used to set the rules, `holdout`
+/// only to report them. Skipped when the files are not there (a packaged crate).
+#[test]
+fn eval_sets() {
+    for (split, floor) in [("tune", 0.9), ("holdout", 0.85)] {
+        let path = format!("{}/../../eval/{split}/dedup.jsonl", env!("CARGO_MANIFEST_DIR"));
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let s = evaluate(&parse_corpus(&text).unwrap());
+        eprintln!("eval/{split}: {s:?}");
+        assert!(s.precision >= floor && s.recall >= floor, "{split}: {s:?}");
+    }
 }

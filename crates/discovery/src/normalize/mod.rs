@@ -5,7 +5,7 @@ mod dates;
 mod employment;
 mod html;
 mod location;
-mod places;
+pub(crate) mod places;
 mod plain;
 mod salary;
 mod title;
