@@ -10,30 +10,36 @@ const MAX_RESPONSIBILITIES: usize = 12;
 const MAX_LINE_CHARS: usize = 240;
 
 /// "5+ years", "3-5 years", "at least 8 yrs": the lower bound.
-static YEARS: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(\d{1,2})\s*\+?\s*(?:-|–|to)?\s*(?:\d{1,2}\s*)?\+?\s*(?:years?|yrs?)\b").ok());
+static YEARS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    crate::sections::re(r"(?i)\b(\d{1,2})\s*\+?\s*(?:-|–|to)?\s*(?:\d{1,2}\s*)?\+?\s*(?:years?|yrs?)\b")
+});
 
 static DEGREE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(bachelor(?:'s|’s|s)?|master(?:'s|’s|s)? degree|masters? in|ph\.?d|doctorate|degree|b\.?sc|m\.?sc|b\.s\.|m\.s\.|mba|university education|diploma)\b").ok()
+    crate::sections::re(
+        r"(?i)\b(bachelor(?:'s|’s|s)?|master(?:'s|’s|s)? degree|masters? in|ph\.?d|doctorate|degree|b\.?sc|m\.?sc|b\.s\.|m\.s\.|mba|university education|diploma)\b",
+    )
 });
 
 /// Certifications by their usual (case-sensitive) names.
 static CERTIFICATION: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
+    crate::sections::re(
         r"\b(AWS Certified(?: [A-Z][A-Za-z\-]+){1,4}|Google Cloud Certified(?: [A-Z][A-Za-z\-]+){1,4}|Azure (?:Solutions Architect|Administrator|Developer|Data Engineer) (?:Associate|Expert)|Microsoft Certified: [A-Z][A-Za-z ]{3,50}|CompTIA Security\+|Security\+|CISSP|CISM|CISA|CEH|OSCP|OSCE|GIAC|CCNA|CCNP|CCIE|PMP|PRINCE2|ITIL|CPA|ACCA|CIMA|ACA|CFA|FRM|CAMS|CKA|CKAD|CKS|CSM|PSM|Certified Scrum Master|Certified Kubernetes (?:Administrator|Application Developer))(?:[^A-Za-z0-9]|$)",
     )
-    .ok()
 });
 
 static NO_SPONSORSHIP: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:unable|not able|cannot|can't|can not|won't|will not|do not|don't|does not|doesn't|not in a position|not currently|are not|is not)\b[^.\n]{0,40}\bsponsor|\bno (?:visa )?sponsorship\b|\bwithout (?:the need for )?(?:visa )?sponsorship\b|\bsponsorship (?:is )?not (?:available|offered|provided|possible)\b|\bnot (?:eligible|available) for (?:visa )?sponsorship\b").ok()
+    crate::sections::re(
+        r"(?i)\b(?:unable|not able|cannot|can't|can not|won't|will not|do not|don't|does not|doesn't|not in a position|not currently|are not|is not)\b[^.\n]{0,40}\bsponsor|\bno (?:visa )?sponsorship\b|\bwithout (?:the need for )?(?:visa )?sponsorship\b|\bsponsorship (?:is )?not (?:available|offered|provided|possible)\b|\bnot (?:eligible|available) for (?:visa )?sponsorship\b",
+    )
 });
 static SPONSORSHIP: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:visa sponsorship (?:is )?(?:available|offered|provided|possible)|(?:we|will|can|able to|happy to) (?:offer |provide )?(?:visa )?sponsor(?:ship)?\b|sponsorship (?:is )?available|offers? visa|visa support|relocation and visa|visa and relocation)").ok()
+    crate::sections::re(
+        r"(?i)\b(?:visa sponsorship (?:is )?(?:available|offered|provided|possible)|(?:we|will|can|able to|happy to) (?:offer |provide )?(?:visa )?sponsor(?:ship)?\b|sponsorship (?:is )?available|offers? visa|visa support|relocation and visa|visa and relocation)",
+    )
 });
 
 static LOCATION_LINE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:location|based in|office|where)\s*:\s*(.{2,80})$").ok());
+    LazyLock::new(|| crate::sections::re(r"(?i)^(?:location|based in|office|where)\s*:\s*(.{2,80})$"));
 
 /// Cuts a line to [`MAX_LINE_CHARS`] at a character boundary.
 fn clip(s: &str) -> String {

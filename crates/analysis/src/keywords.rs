@@ -57,6 +57,12 @@ const STOPWORDS: &[&str] = &[
     "collaboration", "collaborative", "contribute", "contributing", "grow", "improve", "improving", "learn",
     "learning", "understand", "think", "thinking", "feel", "believe", "today", "future", "world's",
     "s", "t", "d", "m", "e", "g", "eg", "ie", "inc", "ltd", "llc", "uk", "usa", "yes",
+    // Generic words that name no skill.
+    "tools", "tool", "code", "base", "engineering", "systems", "system", "platform", "platforms",
+    "solutions", "solution", "products", "product", "services", "service", "technology", "technologies",
+    // Residue of HTML markup and character references.
+    "amp", "nbsp", "quot", "apos", "lt", "gt", "rsquo", "lsquo", "rdquo", "ldquo", "ndash", "mdash",
+    "hellip", "bull", "br", "div", "span", "li", "ul", "ol", "strong", "href", "http", "https", "www", "com",
 ];
 
 fn is_stopword(w: &str) -> bool {

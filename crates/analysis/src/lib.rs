@@ -14,8 +14,10 @@ mod eval;
 mod extract;
 mod fields;
 mod keywords;
+mod matcher;
 mod matching;
 mod offline;
+mod reuse;
 mod salary;
 mod sections;
 mod seniority;
@@ -27,14 +29,14 @@ mod text;
 mod workplace;
 
 use domain::{Job, JobAnalysis, WorkplaceType};
-use sections::{Line, Section};
-use std::collections::BTreeSet;
 
 pub use eval::{
-    builtin_skill_cases, case_job, evaluate_skills, parse_skill_cases, SkillCase, SkillScores, SKILLS_LABELLED,
+    builtin_skill_cases, case_job, evaluate_skills, parse_skill_cases, skill_key, SkillCase, SkillScores,
+    SKILLS_LABELLED,
 };
 pub use matching::match_score;
 pub use offline::{chain_from_env, chain_from_lookup, OfflineProvider};
+pub use reuse::{analyze_job_semantic, cache_config, PostingReuse, REUSE_CANDIDATE_THRESHOLD};
 pub use salary::parse_salary;
 pub use seniority::detect_seniority;
 pub use similarity::{most_similar, title_similarity};
@@ -58,49 +60,21 @@ impl HeuristicAnalyzer {
         let lines = sections::lines(&description);
         let clean: String = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
 
-        // Tools named as examples ("a warehouse such as BigQuery or Snowflake") are not asks.
-        let join = |pred: &dyn Fn(&Line) -> bool| -> String {
-            lines.iter().filter(|l| pred(l)).map(|l| extract::without_examples(&l.text)).collect::<Vec<_>>().join("\n")
-        };
-        let has_required = lines.iter().any(|l| l.section == Section::Required && !l.optional);
-        let required_text = if has_required {
-            join(&|l| l.section == Section::Required && !l.optional)
-        } else {
-            // No requirements heading: sentences that ask for something ("experience with").
-            join(&|l| {
-                !l.optional
-                    && l.section != Section::Boilerplate
-                    && l.section != Section::Preferred
-                    && extract::asks(&l.text)
-            })
-        };
-        let preferred_text =
-            join(&|l| l.section == Section::Preferred || (l.optional && l.section != Section::Boilerplate));
-
-        let found = extract::find_skills(&job.title, &clean, &required_text);
-        let in_title = extract::skill_set(&job.title);
-        let mut required_set = extract::skill_set(&required_text);
-        required_set.extend(in_title);
-        let preferred_set: BTreeSet<&str> =
-            extract::skill_set(&preferred_text).into_iter().filter(|s| !required_set.contains(s)).collect();
-        let ordered = |set: &BTreeSet<&'static str>| -> Vec<String> {
-            let mut out: Vec<String> =
-                found.iter().filter(|f| set.contains(f.name)).map(|f| f.name.to_owned()).collect();
-            out.extend(set.iter().filter(|s| !found.iter().any(|f| f.name == **s)).map(|s| (*s).to_owned()));
-            out
-        };
-        let required_skills = ordered(&required_set);
-        let preferred_skills = ordered(&preferred_set);
+        let extraction = extract::extract(&job.title, &job.company, &lines);
+        let found = &extraction.found;
+        let required_skills: Vec<String> = extraction.required.iter().map(|s| (*s).to_owned()).collect();
+        let preferred_skills: Vec<String> = extraction.preferred.iter().map(|s| (*s).to_owned()).collect();
         let mut skills = required_skills.clone();
         skills.extend(preferred_skills.iter().cloned());
         skills.extend(found.iter().map(|f| f.name.to_owned()).filter(|n| !skills.contains(n)).collect::<Vec<_>>());
+        skills.truncate(30);
 
         // Words already covered by a skill (or naming the employer) are not keywords.
         let mut exclude: Vec<String> = found
             .iter()
             .flat_map(|f| extract::skill_terms(f.name))
-            .chain(found.iter().map(|f| f.name))
-            .flat_map(text::tokens)
+            .chain(found.iter().map(|f| f.name.to_owned()))
+            .flat_map(|t| text::tokens(&t))
             .collect();
         exclude.extend(text::tokens(&job.company));
         let keywords = keywords::extract_keywords(&job.title, &clean, &exclude);
@@ -181,7 +155,7 @@ mod tests {
             assert!(a.skills.contains(&s.to_owned()), "{s} missing from {:?}", a.skills);
         }
         assert!(a.keywords.len() <= 20);
-        for k in ["backend", "engineer", "marketplaces"] {
+        for k in ["engineer", "marketplaces"] {
             assert!(a.keywords.contains(&k.to_owned()), "{k} missing from {:?}", a.keywords);
         }
         assert!(!a.keywords.contains(&"northwind".to_owned()), "company name is not a keyword");
@@ -189,7 +163,11 @@ mod tests {
             !a.keywords.iter().any(|k| a.skills.iter().any(|s| s.eq_ignore_ascii_case(k))),
             "keywords repeat skills"
         );
-        assert_eq!(a.required_skills, ["Rust", "PostgreSQL", "Kafka", "Terraform"]);
+        // Technologies a responsibility names ("services in Rust and Go", "k8s in AWS") are asks.
+        assert_eq!(
+            a.required_skills,
+            ["Rust", "PostgreSQL", "Go", "Kubernetes", "AWS", "Backend development", "Kafka", "Terraform"]
+        );
         assert_eq!(a.years_experience, Some(6));
         assert_eq!(a.responsibilities.len(), 3);
         assert_eq!(a.location.as_deref(), Some("Anywhere"));
@@ -224,6 +202,24 @@ mod tests {
             assert!(!s.contains(' ') || normalize_skill(s).is_some(), "free text leaked: {s}");
             assert!(!s.contains("ceo at google"), "{s}");
         }
+    }
+
+    #[test]
+    fn escaped_html_leaves_no_entity_residue_and_names_skills_once() {
+        let content = "&lt;h2&gt;&lt;strong&gt;About Acme&lt;/strong&gt;&lt;/h2&gt;&lt;p&gt;Acme&amp;nbsp;builds tools \
+            for R&amp;amp;D teams &amp;amp; more.&lt;/p&gt;&lt;h2&gt;What you&amp;#39;ll bring&lt;/h2&gt;&lt;ul&gt;\
+            &lt;li&gt;Excellent written and verbal communication&lt;/li&gt;&lt;li&gt;Postgres &amp;amp; PostgreSQL, \
+            k8s&lt;/li&gt;&lt;li&gt;Experience managing stakeholders&lt;/li&gt;&lt;/ul&gt;&lt;h2&gt;Nice to have&lt;/h2&gt;\
+            &lt;ul&gt;&lt;li&gt;Go&lt;/li&gt;&lt;/ul&gt;&lt;h2&gt;Benefits&lt;/h2&gt;&lt;p&gt;Free Excel training&lt;/p&gt;";
+        let a = HeuristicAnalyzer.analyze(&job("Platform Engineer", "Remote", WorkplaceType::Unknown, content));
+        assert_eq!(a.required_skills, ["PostgreSQL", "Communication skills", "Kubernetes", "Stakeholder management"]);
+        for word in a.keywords.iter().chain(&a.skills) {
+            for residue in ["amp", "nbsp", "lt", "gt", "quot", "#39", "tools", "strong", "li"] {
+                assert_ne!(word.to_lowercase(), residue, "{:?} / {:?}", a.keywords, a.skills);
+            }
+        }
+        let unique: std::collections::BTreeSet<&String> = a.skills.iter().collect();
+        assert_eq!(unique.len(), a.skills.len(), "{:?}", a.skills);
     }
 
     #[test]

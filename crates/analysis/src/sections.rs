@@ -19,7 +19,7 @@ pub(crate) enum Section {
     Other,
 }
 
-/// One non-empty line of a posting with the section it sits in.
+/// One sentence of a non-empty line of a posting, with the section it sits in.
 #[derive(Debug, Clone)]
 pub(crate) struct Line {
     pub text: String,
@@ -29,28 +29,56 @@ pub(crate) struct Line {
     pub optional: bool,
 }
 
-fn re(pattern: &str) -> Option<Regex> {
-    Regex::new(pattern).ok()
+/// A regex whose word boundaries are ASCII ones: a Unicode `\b` makes the fast engines give up
+/// on text with non-ASCII letters (’, é, –), which every posting has.
+pub(crate) fn re(pattern: &str) -> Option<Regex> {
+    Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).ok()
 }
 
 static PREFERRED_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(
-        r"(?i)\b(nice[- ]to[- ]haves?|bonus|preferred|plus(?:es)?|desirable|desired|ideally|extra credit|brownie points|even better|would be great|good to have|added advantage|not required)\b",
+        r"(?i)\b(nice[- ]to[- ]haves?|bonus|preferred|plus(?:es)?|desirable|desired|ideally|extra credit|extra points|brownie points|even better|would be great|good to have|great to have|added advantage|not required|stand out|standout|optional|differentiators)\b",
     )
 });
 static REQUIRED_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(
-        r"(?i)\b(requirements?|qualifications?|what you(?:'ll|’ll| will)? (?:bring|need|have)|what we need|who you are|you have|you(?:'ll|’ll| will) have|about you|your profile|your background|what we(?:'re|’re| are) looking for|we(?:'re|’re| are) looking for|must[- ]haves?|skills|experience|you might be|you may be|is this you|ideal candidate|you are|you should have|the candidate|competenc(?:y|ies)|essential|key skills)\b",
+        r"(?i)\b(requirements?|qualifications?|prerequisites|what you(?:'ll|’ll| will)? (?:bring|need|have)|what we need|what we expect|who you are|you have|you(?:'ll|’ll| will) have|you(?:'ll|’ll| will)? need|you bring|about you|about yourself|your profile|profile|your background|your (?:experience|skills|qualifications|expertise|toolkit)|what we(?:'re|’re| are) looking for|we(?:'re|’re| are) looking for|who we(?:'re|’re| are) looking for|what we look for|must[- ]haves?|skills|experience|knowledge|abilities|you might be|you may be|is this you|is that you|ideal candidate|right candidate|you are|you should|the candidate|competenc(?:y|ies)|essential|key skills|to be successful|to succeed|success in this role|you(?:'ll|’ll| will)? (?:thrive|excel|succeed)|(?:great|good|strong) fit|a fit|a match|what it takes|what makes you|we(?:'d|’d| would) love to hear from you)\b",
     )
 });
 static RESPONSIBILITIES_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(
-        r"(?i)\b(responsibilit(?:y|ies)|what you(?:'ll|’ll|\x22ll| will)? (?:do|be doing|work on|own|achieve)|the role|this role|your role|role overview|about the (?:role|job|position)|your impact|day[- ]to[- ]day|duties|your mission|the job|in this position|how you(?:'ll|’ll| will) contribute|what the job involves|the opportunity|what you(?:'ll|’ll| will) be)\b",
+        r"(?i)\b(responsibilit(?:y|ies)|accountabilities|what you(?:'ll|’ll|\x22ll| will)? (?:do|be doing|work on|own|achieve|accomplish|tackle|build|deliver|drive)|the role|this role|your role|role overview|about the (?:role|job|position)|your impact|the impact|day[- ]to[- ]day|duties|your (?:mission|day|work|tasks)|tasks|the job|job description|role description|in this position|the position|how you(?:'ll|’ll| will) (?:contribute|spend your time|make an impact)|what the (?:job|role) involves|the opportunity|what you(?:'ll|’ll| will) be|key (?:objectives|outcomes)|outcomes|first (?:\d+|thirty|sixty|ninety) days|30/60/90)\b",
     )
 });
 static BOILERPLATE_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(
-        r"(?i)\b(benefits?|perks|what we offer|we offer|compensation|salary|pay|why join|why (?:us|work)|what(?:'s|’s| is) in it for you|about us|about the company|who we are|our (?:mission|values|story|culture)|equal opportunit|diversity|where you(?:'ll|’ll| will) be|location|life at|how to apply|interview process|hiring process|our offer)\b",
+        r"(?i)\b(benefits?|perks|what we offer|we offer|compensation|salary|salary range|pay|pay (?:transparency|range)|total rewards|why join|why (?:us|work)|why you(?:'ll|’ll| will) love|what(?:'s|’s| is) in it for you|about us|about the company|the company|company (?:description|overview|profile)|who we are|our (?:mission|values|story|culture|commitment|benefits|team|company)|culture|equal (?:opportunit|employment)|eeo|diversity|inclusion|accommodations?|accessibility|privacy|e-verify|disclaimer|where you(?:'ll|’ll| will) (?:be|work)|location|locations|life at|working (?:at|here|with us)|how (?:to apply|we work|we hire)|application process|interview process|hiring process|recruitment process|our offer|additional information|important information|^logistics$)\b",
+    )
+});
+
+/// Sentences that are boilerplate wherever they sit (pay, benefits, EEO, accommodation,
+/// sponsorship notices that follow a requirements list without a heading of their own).
+static BOILERPLATE_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(equal (?:opportunity|employment)|eeo\b|affirmative action|regardless of (?:race|sex|gender|age)|without regard to|salary range|pay range|base (?:salary|pay|compensation)|compensation (?:range|package)|benefits (?:include|package)|reasonable accommodation|e-verify|pay transparency|total rewards|401\(?k\)?|health insurance|dental|paid time off|parental leave|visa sponsorship|sponsor (?:work authorization|visas?|employment)|authorized to work|work authorization|background check|drug (?:test|screen)|privacy (?:notice|policy)|we are an? (?:equal|proud)|actual (?:compensation|salary|pay)|anticipated (?:wage|salary)|(?:wage|salary|pay) for this (?:position|role)|employee resource groups?|individuals with disabilities|request an accommodation|accommodations? (?:request|to (?:submit|apply|complete))|eligible (?:for|to receive) (?:a |the )?(?:company |annual )?(?:bonus|benefits|equity)|medical, dental|unsolicited (?:resumes|applications)|recruit(?:ment|ing) agenc(?:y|ies))",
+    )
+});
+
+/// A character reference (`&amp;`, `&#39;`, `&#x2F;`).
+static ENTITY: LazyLock<Option<Regex>> =
+    LazyLock::new(|| re(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"));
+
+static STACK_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:(?:our|the) (?:tech(?:nology)?|engineering) stack|tech stack|our stack|our tools|tools we use|technologies we use|what we use|we work with|built with)\b",
+    )
+});
+
+/// Headings of a one-value field ("Location:", "Salary:"), whose section ends at the first
+/// long line.
+static FIELD_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:job |work |office )?(?:location|locations|salary|salary range|pay|pay range|compensation|job type|employment type|department|reports to|start date|duration|hours|schedule|remote|travel)$",
     )
 });
 
@@ -78,12 +106,35 @@ static HIDDEN_HTML: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 
 /// The text a reader of the posting sees. HTML (when the description still is HTML) loses its
 /// hidden parts before it becomes text; plain text passes through.
+/// Entity-escaped HTML (Greenhouse's `content`: `&lt;p&gt;`) is unescaped first; character
+/// references left in plain text (`&amp;`, `&nbsp;`) are decoded, so no entity residue reaches
+/// the extractors.
 pub(crate) fn visible_text(description: &str) -> String {
+    let has_tag = description
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'));
+    let unescaped;
+    let description = if description.contains("&lt;") && !has_tag {
+        unescaped = discovery::normalize::decode_entities(description);
+        unescaped.as_str()
+    } else {
+        description
+    };
     let looks_like_html = description.contains("</") || description.contains("<!--") || description.contains("/>");
     if !looks_like_html {
-        return description.to_owned();
+        return if ENTITY.as_ref().is_some_and(|r| r.is_match(description)) {
+            discovery::normalize::decode_entities(description)
+        } else {
+            description.to_owned()
+        };
     }
-    let mut html = description.to_owned();
+    // Text with a stray tag (`<br/>` in a pasted posting) keeps its line breaks: HTML would
+    // collapse them.
+    let has_blocks = ["<p", "<li", "<div", "<h1", "<h2", "<h3", "<h4", "<ul", "<ol", "<table", "<section"]
+        .iter()
+        .any(|t| description.contains(t) || description.contains(&t.to_uppercase()));
+    let mut html = if has_blocks { description.to_owned() } else { description.replace('\n', "<br>\n") };
     for re in HIDDEN_HTML.iter() {
         html = re.replace_all(&html, " ").into_owned();
     }
@@ -121,60 +172,168 @@ fn without_injection(line: &str) -> Option<String> {
     (!kept.is_empty()).then(|| kept.to_owned())
 }
 
-/// Whether a line is a heading: short, not a bullet, not ending like a sentence.
-fn heading_kind(line: &str) -> Option<Section> {
-    let l = line.trim().trim_end_matches(':').trim();
-    if l.is_empty() || l.chars().count() > 60 || l.ends_with(['.', ',', ';', '!']) || l.split_whitespace().count() > 9 {
+/// A heading without its dressing: Markdown `#`, bold or italic markers, a trailing colon.
+fn heading_text(line: &str) -> &str {
+    line.trim()
+        .trim_start_matches(['#', '*', '_', '=', ' '])
+        .trim_end_matches(['*', '_', '=', ' '])
+        .trim_end_matches([':', '：'])
+        .trim_end_matches(['*', '_', ' '])
+        .trim()
+}
+
+/// Whether a line is a heading: short, not a bullet, not ending like a sentence, and not a
+/// line that names a skill ("Experience with Kafka", "Python is a plus") unless it ends with a
+/// colon.
+pub(crate) fn heading_kind(line: &str) -> Option<Section> {
+    let l = heading_text(line);
+    let colon = line.trim().trim_end_matches(['*', '_', ' ']).ends_with([':', '：']);
+    let (max_chars, max_words) = if colon { (90, 14) } else { (60, 9) };
+    if l.is_empty()
+        || l.chars().count() > max_chars
+        || l.ends_with(['.', ',', ';', '!'])
+        || l.split_whitespace().count() > max_words
+        || l.contains(". ")
+    {
         return None;
     }
+    if l.starts_with(|c: char| c.is_ascii_digit()) || (!colon && !crate::matcher::hits(l).is_empty()) {
+        return None;
+    }
+    let lower = l.to_lowercase();
     // Order matters: "Preferred qualifications" is preferred, "Qualifications" required,
-    // "About the role" responsibilities, "About us" boilerplate.
+    // "About the role" responsibilities, "About you" required, "About us" and "About <company>"
+    // boilerplate.
     Some(if matches(&PREFERRED_HEADING, l) {
         Section::Preferred
     } else if matches(&RESPONSIBILITIES_HEADING, l) {
         Section::Responsibilities
-    } else if matches(&BOILERPLATE_HEADING, l) {
+    } else if (lower.starts_with("about ") && !matches(&REQUIRED_HEADING, l) && !lower.contains("team"))
+        || matches(&BOILERPLATE_HEADING, l)
+    {
         Section::Boilerplate
+    } else if matches(&STACK_HEADING, l) {
+        // "Our tech stack": the company's tools as context, not asks.
+        Section::Other
     } else if matches(&REQUIRED_HEADING, l) {
         Section::Required
-    } else if l.split_whitespace().count() >= 2 || line.trim().ends_with(':') {
+    } else if colon || (l.split_whitespace().count() >= 2 && title_case(l)) {
         Section::Other
     } else {
-        // One unknown word on its own line ("Python") is content, not a heading.
+        // An unknown line in sentence case ("Strong academic record") or one word on its own
+        // ("Python") is content, not a heading.
         return None;
     })
 }
 
-fn strip_bullet(l: &str) -> Option<&str> {
+/// Whether a line is written like a title: every word of four letters or more capitalised
+/// ("About The Team", "OUR STACK").
+fn title_case(l: &str) -> bool {
+    l.split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .all(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase))
+}
+
+pub(crate) fn strip_bullet(l: &str) -> Option<&str> {
     ["- ", "• ", "* ", "· ", "– ", "— "].iter().find_map(|b| l.strip_prefix(b))
 }
 
-/// The lines of a posting, each with its section. Headings themselves are not returned.
-/// Instruction-like lines are dropped.
+/// Optional phrasings that are not heading words ("you might have", "would be helpful").
+static OPTIONAL_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(a plus|an advantage|advantageous|(?:you )?(?:might|may|could) (?:also )?(?:have|bring)|would be (?:a )?(?:nice|great|helpful|beneficial|welcome|useful|an asset)|(?:is|are) (?:helpful|beneficial|welcome|an asset)|not (?:required|essential|necessary|mandatory)|while not essential|optional|preferably|a bonus|bonus points|big plus|huge plus|nice to have)\b",
+    )
+});
+
+/// A last clause that makes only itself optional ("Fluent German, other languages a plus").
+static OPTIONAL_TAIL: LazyLock<Option<Regex>> =
+    LazyLock::new(|| re(r"(?i)[,;]\s*(?:and\s+|but\s+)?(?:any\s+)?(?:other|additional|further|more)\b[^,;]*$"));
+
+/// Whether a line says it is optional ("... is a plus", "Bonus: ...", "you might have ...").
+/// A line whose optional words sit only in a last "other …" clause is not optional.
+pub(crate) fn is_optional(text: &str) -> bool {
+    let head = OPTIONAL_TAIL.as_ref().and_then(|r| r.find(text)).map_or(text, |m| &text[..m.start()]);
+    matches(&PREFERRED_HEADING, head) || matches(&OPTIONAL_LINE, head)
+}
+
+/// The lines of a posting, split into sentences, each with its section. Headings themselves
+/// are not returned. Instruction-like sentences are dropped.
 pub(crate) fn lines(description: &str) -> Vec<Line> {
     let mut section = Section::Intro;
+    let mut field_heading = false;
     let mut out = Vec::new();
-    for raw in description.lines() {
+    for raw in description.lines().filter(|r| !r.trim().is_empty()) {
         let Some(l) = without_injection(raw.trim()) else { continue };
         let l = l.as_str();
         let bulleted = strip_bullet(l);
         if bulleted.is_none() {
-            if let Some(kind) = heading_kind(l) {
-                // An inline heading ("Nice to have: Go, Rust") keeps its text.
-                match l.split_once(':') {
-                    Some((head, rest)) if !rest.trim().is_empty() && heading_kind(head).is_some() => {
-                        let kind = heading_kind(head).unwrap_or(kind);
+            match l.split_once(':').filter(|(_, rest)| rest.chars().any(char::is_alphanumeric)) {
+                // An inline heading ("Nice to have: Go, Rust") keeps its text in its section.
+                Some((head, rest)) if head.chars().count() <= 60 && head.split_whitespace().count() <= 9 => {
+                    if let Some(kind) = heading_kind(&format!("{head}:")).filter(|k| *k != Section::Other) {
                         out.push(Line { text: rest.trim().to_owned(), section: kind, bullet: false, optional: false });
+                        continue;
                     }
-                    _ => section = kind,
                 }
-                continue;
+                Some(_) => {}
+                None => {
+                    if let Some(kind) = heading_kind(l) {
+                        // A labelled sub-heading ("SQL Mastery:") inside a known section keeps it.
+                        let sub = kind == Section::Other
+                            && l.trim_end().ends_with(':')
+                            && matches!(section, Section::Required | Section::Preferred | Section::Responsibilities)
+                            && !heading_text(l).to_lowercase().starts_with("about");
+                        if !sub {
+                            section = kind;
+                        }
+                        field_heading = matches(&FIELD_HEADING, heading_text(l));
+                        continue;
+                    }
+                }
             }
         }
         let text = bulleted.unwrap_or(l).trim();
-        let optional = matches(&PREFERRED_HEADING, text) || text.to_lowercase().contains("a plus");
-        out.push(Line { text: text.to_owned(), section, bullet: bulleted.is_some(), optional });
+        if field_heading && text.chars().count() > 80 {
+            // "Location:" holds a value, not the rest of the posting.
+            section = Section::Other;
+            field_heading = false;
+        }
+        for (i, sentence) in sentences(text).into_iter().enumerate() {
+            let optional = is_optional(sentence);
+            let section = if matches(&BOILERPLATE_LINE, sentence) { Section::Boilerplate } else { section };
+            // A bullet's later sentences continue it; only its first is the bullet.
+            let bullet = bulleted.is_some() && i == 0;
+            out.push(Line { text: sentence.to_owned(), section, bullet, optional });
+        }
     }
+    out
+}
+
+/// The sentences of a line, so that "… is a plus." or a pay sentence only marks itself. A
+/// sentence ends at ". ", "! " or "? " before a capital letter (except after an abbreviation)
+/// and at "; ".
+fn sentences(text: &str) -> Vec<&str> {
+    const ABBREVIATIONS: &[&str] =
+        &["e.g", "i.e", "etc", "vs", "incl", "approx", "inc", "ltd", "dr", "mr", "ms", "st", "jr", "sr", "no", "u.s"];
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if !matches!(b, b'.' | b'!' | b'?' | b';') || bytes.get(i + 1) != Some(&b' ') {
+            continue;
+        }
+        if *b != b';' && !text[i + 2..].starts_with(|c: char| c.is_uppercase()) {
+            continue;
+        }
+        let word = text[start..i].rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or_default();
+        if *b == b'.' && (ABBREVIATIONS.contains(&word.to_lowercase().as_str()) || word.chars().count() == 1) {
+            continue;
+        }
+        out.push(text[start..=i].trim());
+        start = i + 2;
+    }
+    out.push(text[start..].trim());
+    out.retain(|s| !s.is_empty());
     out
 }
 
@@ -195,6 +354,69 @@ mod tests {
         assert_eq!(of("Go"), Some((Section::Preferred, false)));
         assert_eq!(of("Pension"), Some((Section::Boilerplate, false)));
         assert_eq!(of("Python"), Some((Section::Preferred, false)));
+    }
+
+    #[test]
+    fn heading_styles_are_recognised() {
+        let kinds = |d: &str| lines(d).into_iter().map(|l| (l.text, l.section)).collect::<Vec<_>>();
+        for (heading, want) in [
+            ("## Requirements", Section::Required),
+            ("**What you'll bring:**", Section::Required),
+            ("You might be a fit if", Section::Required),
+            ("Minimum qualifications", Section::Required),
+            ("Preferred qualifications:", Section::Preferred),
+            ("__Bonus points__", Section::Preferred),
+            ("Key responsibilities", Section::Responsibilities),
+            ("About Acme", Section::Boilerplate),
+            ("Pay transparency", Section::Boilerplate),
+            ("Our tech stack", Section::Other),
+        ] {
+            assert_eq!(kinds(&format!("{heading}\n- Kafka")), [("Kafka".to_owned(), want)], "{heading}");
+        }
+        // Sentences and skill lines are content, not headings.
+        let l = kinds("Requirements\nStrong academic record\nExperience with Kafka\nSQL Mastery:\n- SQL");
+        assert!(l.iter().all(|(_, s)| *s == Section::Required), "{l:?}");
+        // "Location:" holds one value; the posting goes on after it.
+        let l = kinds("Location:\nRemote\nWe are seeking an experienced payroll specialist to manage payroll for our US and UK teams.");
+        assert_eq!(l[0].1, Section::Boilerplate);
+        assert_eq!(l[1].1, Section::Other);
+    }
+
+    #[test]
+    fn html_escaped_html_and_stray_tags_become_lines() {
+        let escaped = "&lt;h2&gt;&lt;strong&gt;Requirements&lt;/strong&gt;&lt;/h2&gt;&lt;ul&gt;&lt;li&gt;Python &amp;amp; SQL&lt;/li&gt;&lt;/ul&gt;";
+        let l = lines(&visible_text(escaped));
+        assert_eq!((l[0].text.as_str(), l[0].section), ("Python & SQL", Section::Required));
+        let pasted = "What you'll need:\n- Kubernetes\n- Terraform<br/><br/>Apply now";
+        let l = lines(&visible_text(pasted));
+        let required: Vec<&str> =
+            l.iter().filter(|x| x.section == Section::Required).map(|x| x.text.as_str()).collect();
+        assert_eq!(required, ["Kubernetes", "Terraform"], "{l:?}");
+        assert_eq!(visible_text("R&amp;D and&nbsp;C++"), "R&D and\u{a0}C++");
+    }
+
+    #[test]
+    fn only_the_optional_sentence_or_clause_is_optional() {
+        let l = lines(
+            "Requirements\n- Fluent in Polish and English, other languages are a big plus\n\
+            - 5+ years in analytics. Experience in SaaS is highly preferred.\n- Excel; Tableau is a plus",
+        );
+        let optional: Vec<(&str, bool)> = l.iter().map(|x| (x.text.as_str(), x.optional)).collect();
+        assert_eq!(
+            optional,
+            [
+                ("Fluent in Polish and English, other languages are a big plus", false),
+                ("5+ years in analytics.", false),
+                ("Experience in SaaS is highly preferred.", true),
+                ("Excel;", false),
+                ("Tableau is a plus", true),
+            ]
+        );
+        let l = lines("Requirements\n- Salary range: $100k. Python required.\n- Must have Go");
+        assert_eq!(
+            l.iter().map(|x| x.section).collect::<Vec<_>>(),
+            [Section::Boilerplate, Section::Required, Section::Required]
+        );
     }
 
     #[test]

@@ -1,33 +1,81 @@
-//! The skills dictionary: canonical skill names with the spellings job ads use for them.
+//! The skills dictionary: canonical skill names with the spellings job ads use for them, read
+//! once from `data/skills.txt` (format in that file's header).
 //!
-//! Three kinds of entry, because many tool names are also English words:
-//! * [`s`]: the name and aliases match case-insensitively as whole words (`python`, `k8s`).
-//! * [`cs`]: the bare name is an everyday word (`react`, `spark`, `rest`), so it only matches in
-//!   its capitalised tool spelling; unambiguous aliases (`react.js`) still match in any case.
-//! * [`CONTEXT_SKILLS`]: one-letter or two-letter names (`Go`, `R`, `C`) that only count in a clear
-//!   programming context ("in Go", "Python, Go", "Golang", "C/C++").
+//! Many tool names are also English words, so an entry matches in one of three ways:
+//! * its name and aliases case-insensitively as whole words (`python`, `k8s`, `stakeholder
+//!   engagement`);
+//! * for an everyday word (`react`, `spark`, `rust`), only in its capitalised tool spelling
+//!   (`=React` in the file); unambiguous aliases (`react.js`) still match in any case;
+//! * [`CONTEXT_SKILLS`]: one-letter or two-letter names (`Go`, `R`, `C`) that only count in a
+//!   clear programming context ("in Go", "Python, Go", "Golang", "C/C++").
+//!
+//! Each entry also has a [`Kind`], which decides where in a posting it may count as required.
+
+use std::sync::LazyLock;
+
+/// The dictionary file.
+pub(crate) const DICTIONARY: &str = include_str!("../data/skills.txt");
+
+/// What sort of skill an entry names; see the header of `data/skills.txt`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A tool, language, platform, standard or method: required from requirements and from
+    /// responsibilities.
+    Tech,
+    /// A competence ("Financial modeling"): required only from requirements and the title.
+    Domain,
+    /// A field name that is also an everyday word ("Operations"): its bare name needs the title
+    /// or an ask next to it.
+    Broad,
+    /// A general skill a requirement asks for in so many words ("Communication skills").
+    General,
+    /// A trait ("Attention to detail", "Ownership"): never reported (known to the taxonomy only).
+    Soft,
+    /// A spoken language: only when fluency is asked.
+    Lang,
+    /// A phrase matched only to hide the skill words inside it; never reported.
+    Noise,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "tech" => Self::Tech,
+            "domain" => Self::Domain,
+            "broad" => Self::Broad,
+            "general" => Self::General,
+            "soft" => Self::Soft,
+            "lang" => Self::Lang,
+            "noise" => Self::Noise,
+            _ => return None,
+        })
+    }
+}
 
 /// One dictionary entry.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct SkillDef {
     /// Canonical display-cased name ("PostgreSQL"), as reported in [`domain::JobAnalysis::skills`].
     pub name: &'static str,
+    pub kind: Kind,
     /// Lowercase spellings matched case-insensitively.
-    pub aliases: &'static [&'static str],
+    pub aliases: Vec<&'static str>,
     /// Spellings matched only with exactly this case.
-    pub exact: &'static [&'static str],
+    pub exact: Vec<&'static str>,
     /// Whether the canonical name itself is matched case-insensitively.
     pub name_any_case: bool,
+    /// Regular expressions that find the skill instead of spellings ([`CONTEXT_SKILLS`]).
+    pub context: &'static [&'static str],
 }
 
-/// A skill whose name and aliases are unambiguous.
-const fn s(name: &'static str, aliases: &'static [&'static str]) -> SkillDef {
-    SkillDef { name, aliases, exact: &[], name_any_case: true }
-}
-
-/// A skill whose bare name is also an English word: only `exact` spellings and `aliases` match.
-const fn cs(name: &'static str, exact: &'static [&'static str], aliases: &'static [&'static str]) -> SkillDef {
-    SkillDef { name, aliases, exact, name_any_case: false }
+impl SkillDef {
+    /// Every spelling matched case-insensitively: the lowercase name (when it is) and aliases.
+    pub fn any_case_spellings(&self) -> impl Iterator<Item = String> + '_ {
+        self.name_any_case
+            .then(|| self.name.to_lowercase())
+            .into_iter()
+            .chain(self.aliases.iter().map(|a| (*a).to_owned()))
+    }
 }
 
 /// Skills matched by regular expressions because their names are too short to match safely.
@@ -60,431 +108,82 @@ pub(crate) const CONTEXT_SKILLS: &[(&str, &[&str])] = &[
     ),
 ];
 
-#[rustfmt::skip]
-pub(crate) const SKILLS: &[SkillDef] = &[
-    // Programming languages.
-    s("Python", &["python3"]),
-    s("Java", &[]),
-    s("JavaScript", &["js", "ecmascript", "es6"]),
-    s("TypeScript", &[]),
-    s("Kotlin", &[]),
-    cs("Swift", &["Swift"], &["swiftui", "swift ui"]),
-    s("Objective-C", &["objective c", "objc"]),
-    s("C++", &["cpp"]),
-    s("C#", &["csharp"]),
-    s(".NET", &["dotnet", ".net core", "asp.net"]),
-    s("PHP", &[]),
-    s("Ruby", &[]),
-    cs("Ruby on Rails", &["Rails"], &["ruby on rails", "ror"]),
-    s("Scala", &[]),
-    s("Elixir", &[]),
-    s("Erlang", &[]),
-    s("Haskell", &[]),
-    s("Clojure", &[]),
-    s("Perl", &[]),
-    s("Lua", &[]),
-    s("MATLAB", &[]),
-    cs("SAS", &["SAS"], &[]),
-    s("Stata", &[]),
-    s("Bash", &["shell scripting", "shell script", "shell scripts"]),
-    s("PowerShell", &[]),
-    s("SQL", &["t-sql", "pl/sql", "tsql"]),
-    s("NoSQL", &[]),
-    s("HTML", &["html5"]),
-    s("CSS", &["css3"]),
-    s("Sass", &["scss"]),
-    s("Solidity", &[]),
-    s("Zig", &[]),
-    s("OCaml", &[]),
-    cs("Rust", &["Rust"], &["rustlang"]),
-    cs("Dart", &["Dart"], &[]),
-    cs("Julia", &["Julia"], &[]),
-    cs("Elm", &["Elm"], &[]),
-    cs("Groovy", &["Groovy"], &[]),
-    s("Fortran", &[]),
-    s("COBOL", &[]),
-    s("Verilog", &[]),
-    s("VHDL", &[]),
-    // Front end.
-    cs("React", &["React"], &["react.js", "reactjs"]),
-    s("React Native", &[]),
-    s("Next.js", &["nextjs"]),
-    s("Vue.js", &["vue", "vue.js", "vuejs"]),
-    s("Nuxt", &["nuxt.js"]),
-    s("Angular", &["angularjs"]),
-    s("Svelte", &["sveltekit"]),
-    s("Redux", &[]),
-    s("Tailwind", &["tailwind css", "tailwindcss"]),
-    s("webpack", &[]),
-    s("Vite", &[]),
-    s("jQuery", &[]),
-    s("Storybook", &[]),
-    s("D3.js", &["d3"]),
-    s("Three.js", &["threejs"]),
-    s("WebGL", &[]),
-    s("Accessibility", &["a11y", "wcag"]),
-    cs("Ember", &["Ember"], &["ember.js", "emberjs"]),
-    // Mobile.
-    s("Android", &[]),
-    s("iOS", &[]),
-    s("Jetpack Compose", &[]),
-    s("Flutter", &[]),
-    s("Xcode", &[]),
-    s("Android Studio", &[]),
-    s("Mobile development", &["mobile engineering", "mobile apps"]),
-    // Back end and APIs.
-    cs("Node.js", &["Node"], &["nodejs", "node.js", "node js"]),
-    cs("Express", &["Express"], &["express.js", "expressjs"]),
-    s("NestJS", &["nest.js"]),
-    s("Django", &[]),
-    s("Flask", &[]),
-    s("FastAPI", &[]),
-    cs("Spring", &["Spring"], &["spring boot", "springboot", "spring framework"]),
-    s("Laravel", &[]),
-    s("Symfony", &[]),
-    s("GraphQL", &[]),
-    cs("REST", &["REST"], &["restful", "rest api", "rest apis", "restful apis"]),
-    s("gRPC", &[]),
-    s("Protocol Buffers", &["protobuf", "protocol buffers"]),
-    s("OpenAPI", &["swagger"]),
-    s("Microservices", &["microservice", "micro-services"]),
-    s("Serverless", &[]),
-    s("API design", &["api development", "apis"]),
-    s("Tokio", &[]),
-    s("Actix", &["actix-web"]),
-    // Messaging and streaming.
-    s("Kafka", &["apache kafka", "kafka streams"]),
-    s("RabbitMQ", &[]),
-    s("ActiveMQ", &[]),
-    cs("NATS", &["NATS"], &[]),
-    cs("Amazon SQS", &["SQS"], &["amazon sqs", "aws sqs"]),
-    s("Amazon Kinesis", &["kinesis", "amazon kinesis"]),
-    s("Pub/Sub", &["pubsub"]),
-    s("Flink", &["apache flink"]),
-    cs("Spark", &["Spark"], &["apache spark", "pyspark", "spark sql"]),
-    s("Apache Beam", &[]),
-    s("Event-driven architecture", &["event-driven", "event driven"]),
-    s("Event sourcing", &[]),
-    s("Stream processing", &["streaming data", "real-time data"]),
-    // Databases.
-    s("PostgreSQL", &["postgres", "psql"]),
-    s("MySQL", &["mariadb"]),
-    s("SQLite", &[]),
-    cs("Oracle", &["Oracle"], &["oracle database", "oracle db"]),
-    s("SQL Server", &["mssql", "microsoft sql server"]),
-    s("MongoDB", &["mongo"]),
-    s("Redis", &[]),
-    s("Memcached", &[]),
-    cs("Cassandra", &["Cassandra"], &["apache cassandra"]),
-    s("DynamoDB", &["dynamo db"]),
-    s("Elasticsearch", &["elastic search", "opensearch"]),
-    s("Neo4j", &[]),
-    s("ClickHouse", &[]),
-    s("CockroachDB", &[]),
-    s("BigQuery", &["big query"]),
-    cs("Snowflake", &["Snowflake"], &[]),
-    s("Amazon Redshift", &["redshift", "amazon redshift"]),
-    s("Databricks", &[]),
-    s("Hadoop", &["hdfs"]),
-    cs("Hive", &["Hive"], &["apache hive"]),
-    s("Data warehouse", &["data warehousing", "data warehouses"]),
-    s("Data lake", &["data lakes", "lakehouse"]),
-    // Cloud.
-    s("AWS", &["amazon web services"]),
-    s("GCP", &["google cloud", "google cloud platform"]),
-    s("Azure", &["microsoft azure"]),
-    s("Amazon EC2", &["ec2", "amazon ec2"]),
-    s("Amazon S3", &["s3", "amazon s3"]),
-    s("Amazon RDS", &["rds", "amazon rds", "aurora"]),
-    s("Amazon EKS", &["eks", "amazon eks"]),
-    s("Amazon ECS", &["ecs", "amazon ecs", "fargate"]),
-    cs("AWS Lambda", &["Lambda"], &["aws lambda"]),
-    s("CloudWatch", &[]),
-    s("GKE", &[]),
-    s("Cloud Run", &[]),
-    s("Heroku", &[]),
-    s("Vercel", &[]),
-    s("Cloudflare", &[]),
-    s("Cloud infrastructure", &["cloud computing", "cloud platforms", "cloud services"]),
-    // Infrastructure, DevOps and operations.
-    s("Kubernetes", &["k8s", "kube"]),
-    s("Docker", &["containers", "containerization", "containerisation"]),
-    cs("Helm", &["Helm"], &["helm charts"]),
-    s("Istio", &["service mesh"]),
-    s("OpenShift", &[]),
-    s("Terraform", &[]),
-    s("Pulumi", &[]),
-    s("CloudFormation", &[]),
-    s("Ansible", &[]),
-    cs("Chef", &["Chef"], &[]),
-    cs("Puppet", &["Puppet"], &[]),
-    s("Infrastructure as code", &["iac"]),
-    s("CI/CD", &["ci / cd", "cicd", "continuous integration", "continuous delivery", "continuous deployment"]),
-    s("GitHub Actions", &[]),
-    s("GitLab", &["gitlab ci"]),
-    s("Jenkins", &[]),
-    s("CircleCI", &[]),
-    s("Argo CD", &["argocd", "argo"]),
-    s("Git", &["github", "version control"]),
-    s("Linux", &["unix"]),
-    s("Nginx", &[]),
-    s("Networking", &["tcp/ip", "dns", "load balancing"]),
-    s("DevOps", &[]),
-    s("SRE", &["site reliability engineering", "site reliability"]),
-    s("Platform engineering", &["internal developer platform"]),
-    s("Observability", &[]),
-    s("Monitoring", &["alerting"]),
-    s("Prometheus", &[]),
-    s("Grafana", &[]),
-    s("Datadog", &[]),
-    s("New Relic", &[]),
-    cs("Sentry", &["Sentry"], &[]),
-    s("Splunk", &[]),
-    s("OpenTelemetry", &["otel"]),
-    s("ELK Stack", &["elk", "elk stack", "kibana", "logstash"]),
-    s("Incident management", &["on-call", "on call", "postmortems"]),
-    // Engineering practice and architecture.
-    s("Distributed systems", &["distributed computing"]),
-    s("System design", &["systems design", "software architecture"]),
-    s("Scalability", &["scalable systems", "scaling"]),
-    s("High availability", &["fault tolerance", "reliability"]),
-    s("Performance optimization", &["performance tuning", "performance engineering"]),
-    s("Concurrency", &["multithreading", "multi-threading", "parallelism"]),
-    s("Caching", &[]),
-    s("Domain-driven design", &["ddd", "domain driven design"]),
-    s("Object-oriented programming", &["oop", "object oriented"]),
-    s("Functional programming", &[]),
-    s("Data structures", &["algorithms"]),
-    s("Code review", &["code reviews"]),
-    s("Testing", &["automated testing", "test automation", "unit testing", "unit tests", "integration testing"]),
-    s("TDD", &["test-driven development", "test driven development"]),
-    cs("Jest", &["Jest"], &[]),
-    s("Cypress", &[]),
-    cs("Playwright", &["Playwright"], &[]),
-    s("Selenium", &[]),
-    s("Quality assurance", &["qa"]),
-    s("Open source", &["open-source"]),
-    s("Technical writing", &["documentation"]),
-    s("Embedded systems", &["embedded software", "firmware"]),
-    s("RTOS", &[]),
-    s("FPGA", &[]),
-    s("Blockchain", &["web3", "smart contracts"]),
-    s("Ethereum", &[]),
-    // Data, analytics and machine learning.
-    s("Machine learning", &["ml models", "ml engineering"]),
-    cs("ML", &["ML"], &[]),
-    s("Artificial intelligence", &["generative ai", "genai"]),
-    cs("AI", &["AI"], &[]),
-    s("Deep learning", &["neural networks"]),
-    s("LLMs", &["llm", "llms", "large language models", "large language model"]),
-    s("NLP", &["natural language processing"]),
-    s("Computer vision", &[]),
-    s("MLOps", &[]),
-    s("PyTorch", &[]),
-    s("TensorFlow", &[]),
-    s("Keras", &[]),
-    s("scikit-learn", &["sklearn"]),
-    s("Pandas", &[]),
-    s("NumPy", &[]),
-    s("SciPy", &[]),
-    s("Jupyter", &["jupyter notebooks"]),
-    s("Data science", &[]),
-    s("Data engineering", &[]),
-    s("Data analysis", &["data analytics", "analysing data", "analyzing data"]),
-    s("Data modeling", &["data modelling", "data models", "dimensional modeling"]),
-    s("Data pipelines", &["data pipeline", "etl", "elt"]),
-    s("dbt", &["data build tool"]),
-    s("Airflow", &["apache airflow"]),
-    s("Data visualization", &["data visualisation", "dashboards", "dashboarding"]),
-    s("Tableau", &[]),
-    s("Power BI", &["powerbi"]),
-    s("Looker", &["lookml"]),
-    s("Metabase", &[]),
-    s("Statistics", &["statistical analysis", "statistical modeling", "statistical modelling"]),
-    s("A/B testing", &["ab testing", "a/b tests", "experimentation", "split testing"]),
-    s("Analytics", &["product analytics"]),
-    s("Google Analytics", &["ga4"]),
-    s("Mixpanel", &[]),
-    cs("Amplitude", &["Amplitude"], &[]),
-    s("Data quality", &["data governance", "data validation"]),
-    s("Data protection", &["data privacy", "privacy"]),
-    // Security.
-    s("Security", &["cybersecurity", "cyber security", "information security", "infosec"]),
-    s("Application security", &["appsec", "secure coding"]),
-    s("Cloud security", &[]),
-    s("Penetration testing", &["pentesting", "pen testing", "pentest"]),
-    s("Threat modeling", &["threat modelling"]),
-    s("Vulnerability management", &["vulnerabilities", "vulnerability"]),
-    s("SIEM", &[]),
-    s("SOC 2", &["soc2"]),
-    s("ISO 27001", &[]),
-    s("OWASP", &[]),
-    s("IAM", &["identity and access management", "access control", "access controls"]),
-    s("Zero trust", &[]),
-    s("Cryptography", &["encryption"]),
-    s("Incident response", &[]),
-    s("DevSecOps", &[]),
-    s("PCI DSS", &["pci-dss", "pci"]),
-    s("GDPR", &[]),
-    // Finance, risk and compliance.
-    s("Compliance", &["regulatory compliance"]),
-    s("Risk management", &["risk assessment", "risk assessments"]),
-    s("AML", &["anti-money laundering", "anti money laundering"]),
-    s("KYC", &["know your customer"]),
-    s("Financial crime", &["fincrime", "financial crimes"]),
-    s("Fraud prevention", &["fraud detection", "fraud"]),
-    s("Sanctions screening", &["sanctions"]),
-    s("Transaction monitoring", &[]),
-    s("Regulatory reporting", &[]),
-    s("Audit", &["auditing", "internal audit"]),
-    s("FP&A", &["financial planning and analysis", "financial planning & analysis"]),
-    s("Financial modeling", &["financial modelling", "financial models"]),
-    s("Financial analysis", &[]),
-    s("Financial reporting", &["management accounts", "month-end close", "month end"]),
-    s("Forecasting", &["forecasts", "forecast"]),
-    s("Budgeting", &["budgets", "budget management"]),
-    s("Variance analysis", &[]),
-    s("Accounting", &["bookkeeping", "gaap", "ifrs"]),
-    s("Accounts payable", &["invoice processing", "account payable"]),
-    s("Accounts receivable", &[]),
-    s("Payroll", &[]),
-    s("Tax", &["taxation"]),
-    s("QuickBooks", &[]),
-    s("Xero", &[]),
-    s("NetSuite", &[]),
-    cs("SAP", &["SAP"], &[]),
-    s("ERP", &[]),
-    cs("Excel", &["Excel"], &["microsoft excel", "ms excel", "spreadsheets"]),
-    s("Google Sheets", &[]),
-    s("PowerPoint", &["keynote", "google slides"]),
-    s("Payments", &["payment processing"]),
-    s("Fintech", &[]),
-    s("Licensing", &["royalties"]),
-    // Sales, partnerships and customers.
-    s("Salesforce", &["sfdc"]),
-    s("HubSpot", &[]),
-    s("CRM", &[]),
-    s("B2B sales", &["b2b"]),
-    s("Enterprise sales", &["enterprise accounts", "complex sales"]),
-    s("SaaS", &[]),
-    s("Account management", &["account managers"]),
-    s("Business development", &["biz dev"]),
-    s("Lead generation", &["prospecting", "outbound"]),
-    s("Pipeline management", &["pipeline development", "sales pipeline"]),
-    s("Negotiation", &["negotiating", "negotiations"]),
-    s("Go-to-market", &["gtm", "go to market"]),
-    s("Partnerships", &["partner management", "channel partners"]),
-    s("Public sector", &["government", "public-sector"]),
-    s("Customer success", &[]),
-    s("Customer support", &["customer service", "customer care"]),
-    s("Technical support", &["troubleshooting"]),
-    s("Zendesk", &[]),
-    s("Intercom", &[]),
-    s("Consulting", &["solutions consulting", "technical consulting"]),
-    // Marketing and communications.
-    s("Marketing", &["digital marketing"]),
-    s("Performance marketing", &["paid acquisition", "user acquisition"]),
-    s("Content marketing", &["content strategy", "content creation"]),
-    s("SEO", &["search engine optimization", "search engine optimisation"]),
-    s("SEM", &["ppc", "paid search", "google ads"]),
-    s("Paid social", &["meta ads", "facebook ads"]),
-    s("Email marketing", &["lifecycle marketing", "crm marketing"]),
-    s("Marketing automation", &["marketo", "braze", "customer.io"]),
-    s("Marketing operations", &["marketing ops"]),
-    s("Social media", &["social media marketing"]),
-    s("Copywriting", &["copy writing", "copywriter"]),
-    s("Brand strategy", &["branding", "brand marketing"]),
-    s("Public relations", &["media relations"]),
-    s("Communications", &["internal communications", "comms"]),
-    s("Programmatic advertising", &["programmatic"]),
-    s("Ad tech", &["adtech", "advertising technology"]),
-    s("Market research", &["competitive analysis"]),
-    // Product, design and delivery.
-    s("Product management", &["product manager", "product managers"]),
-    s("Product strategy", &["product vision"]),
-    s("Roadmapping", &["product roadmap", "roadmaps", "roadmap"]),
-    s("User research", &["ux research", "usability testing"]),
-    cs("UX", &["UX"], &["user experience", "ux design"]),
-    cs("UI", &["UI"], &["user interface", "ui design"]),
-    s("Interaction design", &[]),
-    s("Visual design", &["graphic design"]),
-    s("Prototyping", &["prototypes", "wireframing", "wireframes"]),
-    s("Design systems", &["design system"]),
-    s("Figma", &[]),
-    cs("Sketch", &["Sketch"], &[]),
-    s("Adobe Creative Suite", &["adobe creative cloud"]),
-    s("Photoshop", &[]),
-    s("Illustrator", &["adobe illustrator"]),
-    s("InDesign", &[]),
-    s("After Effects", &[]),
-    s("Project management", &["project managers", "project planning"]),
-    s("Program management", &["programme management"]),
-    s("Agile", &["agile methodologies"]),
-    s("Scrum", &[]),
-    s("Kanban", &[]),
-    s("Jira", &[]),
-    cs("Confluence", &["Confluence"], &[]),
-    s("Stakeholder management", &["stakeholders", "stakeholder"]),
-    s("OKRs", &["okr"]),
-    s("KPIs", &["kpi", "metrics"]),
-    s("Reporting", &[]),
-    s("Operations", &["business operations", "operational excellence"]),
-    s("Process improvement", &["process optimization", "continuous improvement", "lean"]),
-    s("Supply chain", &["supply-chain"]),
-    s("Logistics", &[]),
-    s("Procurement", &["purchasing"]),
-    s("Vendor management", &["vendor relationships", "supplier management"]),
-    s("Food safety", &["haccp"]),
-    // People and leadership.
-    s("Leadership", &["team leadership"]),
-    s("People management", &["managing teams", "line management", "direct reports"]),
-    s("Mentoring", &["mentorship", "mentor"]),
-    s("Coaching", &[]),
-    s("Recruiting", &["recruitment", "talent acquisition"]),
-    cs("HR", &["HR"], &["human resources"]),
-    s("Onboarding", &[]),
-    s("Training", &[]),
-    s("Communication skills", &["written communication", "verbal communication", "communication"]),
-    s("Presentation skills", &["public speaking", "presenting"]),
-    s("Problem solving", &["problem-solving"]),
-    s("Cross-functional collaboration", &["cross-functional", "cross functional"]),
-    s("Research", &["research engineering"]),
-    // Added for common asks the first dictionary lacked.
-    s("WordPress", &["wordpress"]),
-    s("OAuth", &["oauth2", "oauth 2.0", "openid connect", "oidc"]),
-    s("RxJava", &["rxjava"]),
-    s("Kotlin Coroutines", &["coroutines", "coroutine"]),
-    s("JVM", &[]),
-    s("Android SDK", &["android sdks"]),
-    s("Network security", &["firewalls"]),
-    s("Mobile security", &["mobile application security"]),
-    s("SAST", &["static application security testing"]),
-    s("DAST", &["dynamic application security testing"]),
-    s("Command line", &["command-line", "cli tools"]),
-    s("Prioritization", &["prioritisation", "prioritizing", "prioritising"]),
-    s("Proofreading", &[]),
-    s("Editing", &[]),
-    s("Banking", &["retail banking", "banking experience"]),
-    s("Investigations", &["investigation"]),
-    s("Responsive web design", &["responsive design"]),
-];
+/// Parses the dictionary format; an error names the 1-based line.
+pub(crate) fn parse_dictionary(text: &'static str) -> Result<Vec<SkillDef>, String> {
+    let mut kind = None;
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(k) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            kind = Some(Kind::parse(k).ok_or_else(|| format!("line {}: unknown kind {k}", i + 1))?);
+            continue;
+        }
+        let kind = kind.ok_or_else(|| format!("line {}: an entry before any [kind]", i + 1))?;
+        let (name, spellings) = line.split_once('|').unwrap_or((line, ""));
+        let name = name.trim();
+        let (mut aliases, mut exact) = (Vec::new(), Vec::new());
+        for s in spellings.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            match s.strip_prefix('=') {
+                Some(e) => exact.push(e),
+                None if s == s.to_lowercase() => aliases.push(s),
+                None => return Err(format!("line {}: alias {s:?} is not lowercase", i + 1)),
+            }
+        }
+        if name.is_empty() {
+            return Err(format!("line {}: no name", i + 1));
+        }
+        let name_any_case = exact.is_empty();
+        out.push(SkillDef { name, kind, aliases, exact, name_any_case, context: &[] });
+    }
+    Ok(out)
+}
+
+/// The dictionary, then the context skills. Empty only if the bundled file were broken, which a
+/// test rules out.
+pub(crate) static SKILLS: LazyLock<Vec<SkillDef>> = LazyLock::new(|| {
+    let mut skills = parse_dictionary(DICTIONARY).unwrap_or_default();
+    skills.extend(CONTEXT_SKILLS.iter().map(|(name, patterns)| SkillDef {
+        name,
+        kind: Kind::Tech,
+        aliases: Vec::new(),
+        exact: Vec::new(),
+        name_any_case: false,
+        context: patterns,
+    }));
+    skills
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     #[test]
-    fn names_are_unique_and_aliases_lowercase() {
-        let mut seen = std::collections::HashSet::new();
-        for def in SKILLS {
-            assert!(seen.insert(def.name.to_lowercase()), "duplicate {}", def.name);
-            for a in def.aliases {
-                assert_eq!(*a, a.to_lowercase(), "{a}");
+    fn the_dictionary_parses_and_every_spelling_has_one_owner() {
+        let parsed = parse_dictionary(DICTIONARY).unwrap_or_else(|e| panic!("{e}"));
+        let mut names = std::collections::HashSet::new();
+        let mut owner: HashMap<String, &str> = HashMap::new();
+        for def in SKILLS.iter() {
+            assert!(names.insert(def.name.to_lowercase()), "duplicate {}", def.name);
+            for spelling in def.any_case_spellings().chain(def.exact.iter().map(|e| e.to_lowercase())) {
+                let first = *owner.entry(spelling.clone()).or_insert(def.name);
+                assert_eq!(first, def.name, "{spelling:?} belongs to two skills");
             }
         }
-        for (name, _) in CONTEXT_SKILLS {
-            assert!(seen.insert(name.to_lowercase()), "duplicate {name}");
-        }
-        assert!(seen.len() >= 300, "{} skills", seen.len());
+        let reported = parsed.iter().filter(|d| d.kind != Kind::Noise).count();
+        assert!(reported >= 1000, "{reported} skills");
+    }
+
+    #[test]
+    fn format_errors_name_the_line() {
+        assert!(parse_dictionary("Python").unwrap_err().starts_with("line 1:"));
+        assert!(parse_dictionary("[tech]\nPython | Py3").unwrap_err().starts_with("line 2:"));
+        assert!(parse_dictionary("[nope]").unwrap_err().contains("unknown kind"));
+        let ok = parse_dictionary("# c\n[tech]\nReact | react.js; =React\n[broad]\nSales").unwrap();
+        assert_eq!((ok[0].name, ok[0].name_any_case, ok[0].exact.as_slice()), ("React", false, &["React"][..]));
+        assert_eq!((ok[1].kind, ok[1].name_any_case), (Kind::Broad, true));
     }
 }

@@ -6,7 +6,7 @@
 //! The spellings are the dictionary of [`crate::skills`]; this module adds the lookup of a bare
 //! name (an LLM's answer, a label, a profile skill) and the family table.
 
-use crate::skills::{CONTEXT_SKILLS, SKILLS};
+use crate::skills::{Kind, SKILLS};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -41,7 +41,7 @@ pub const FAMILIES: &[(&str, &[&str])] = &[
     ("product analytics", &["Google Analytics", "Mixpanel", "Amplitude"]),
     ("data pipelines", &["Airflow", "dbt", "Data pipelines"]),
     ("test frameworks", &["Jest", "Cypress", "Playwright", "Selenium"]),
-    ("API styles", &["REST", "GraphQL", "gRPC"]),
+    ("API styles", &["REST APIs", "GraphQL", "gRPC"]),
     ("stylesheets", &["CSS", "Sass", "Tailwind"]),
     ("CRM tools", &["Salesforce", "HubSpot", "CRM"]),
     ("accounting software", &["QuickBooks", "Xero", "NetSuite", "SAP", "ERP"]),
@@ -57,14 +57,11 @@ pub const FAMILIES: &[(&str, &[&str])] = &[
 /// Lowercase spelling → canonical name.
 static LOOKUP: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
     let mut map = HashMap::new();
-    for def in SKILLS {
+    for def in SKILLS.iter().filter(|d| d.kind != Kind::Noise) {
         map.insert(def.name.to_lowercase(), def.name);
-        for a in def.aliases.iter().chain(def.exact) {
+        for a in def.aliases.iter().chain(&def.exact) {
             map.entry(a.to_lowercase()).or_insert(def.name);
         }
-    }
-    for (name, _) in CONTEXT_SKILLS {
-        map.insert(name.to_lowercase(), *name);
     }
     for (spelling, name) in CONTEXT_SPELLINGS {
         map.insert((*spelling).to_owned(), *name);

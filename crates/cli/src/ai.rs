@@ -68,7 +68,7 @@ pub fn task_request(task: &str, input: String, user: &str) -> Result<LlmRequest>
     if task != ANALYZE_JOB {
         bail!("unknown task `{task}` (known: {ANALYZE_JOB})");
     }
-    let job = domain::Job::from_posting_text("cli", &input);
+    let job = tailor::job_from_paste("cli", &input);
     let mut req = analysis::task::analyze_job_request(&job);
     req.user_id = Some(user.to_owned());
     Ok(req)
@@ -220,7 +220,7 @@ pub async fn bench(corpus: Option<&Path>, calls: usize) -> Result<()> {
     })
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let providers: Vec<Arc<dyn Provider>> = vec![Arc::new(openai)];
-    let client = AiClient::new(providers, AiConfig::default());
+    let client = AiClient::new(providers, AiConfig { cache: analysis::cache_config(), ..AiConfig::default() });
     let direct = reqwest::Client::new();
     let feed = discovery::offline_feed()?;
     let payer = llm::client::payer("bench", "cell-bench", Plan::Enterprise);
@@ -268,7 +268,7 @@ pub async fn bench(corpus: Option<&Path>, calls: usize) -> Result<()> {
         }
         None => (parse_cache_corpus(CACHE_LABELLED).map_err(anyhow::Error::msg)?, "built-in".to_owned()),
     };
-    let score = evaluate_cache(&pairs, llm::cache::ANALYZE_JOB_THRESHOLD).await;
+    let score = evaluate_cache(&pairs, &analysis::analyze_job_semantic()).await;
     let cache_entries = client.cache().len().await?;
     println!(
         "{}",

@@ -140,7 +140,12 @@ impl AiSettings {
     /// The client configuration these settings describe.
     pub fn ai_config(&self) -> Result<llm::AiConfig> {
         let prices = serde_json::from_value(self.pricing.clone()).context("invalid configuration: ai.pricing")?;
-        Ok(llm::AiConfig { budget: self.budget.clone(), prices, ..llm::AiConfig::default() })
+        Ok(llm::AiConfig {
+            budget: self.budget.clone(),
+            prices,
+            cache: analysis::cache_config(),
+            ..llm::AiConfig::default()
+        })
     }
 
     /// Checks every amount: caps and prices are finite and not negative, alert thresholds

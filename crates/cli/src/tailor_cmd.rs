@@ -147,10 +147,9 @@ pub fn read_job(path: &Path, clock: &dyn cell::Clock) -> Result<Job> {
     Ok(job)
 }
 
+/// A pasted posting, text or HTML: decoded and read like a fetched one, the first line the title.
 fn job_from_text(text: &str) -> Job {
-    let mut lines = text.lines();
-    let title = lines.by_ref().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_owned();
-    tailor::job_for_text(&title, &lines.collect::<Vec<_>>().join("\n"))
+    tailor::job_from_paste("text", text)
 }
 
 /// A `domain::Job`, a board posting or a JSON-LD `JobPosting`: title, company, description.
@@ -167,8 +166,7 @@ pub fn job_from_json(text: &str) -> Result<Job> {
     if title.is_empty() && description.is_empty() {
         bail!("the posting JSON needs at least `title` or `description`");
     }
-    let description =
-        if description.contains('<') { discovery::normalize::html_to_text(&description) } else { description };
+    // HTML, escaped HTML or text with character references: read as the text a reader sees.
     let mut job = tailor::job_for_text(&title, &description);
     job.company = str_at(&["/company", "/company_name", "/companyName", "/hiringOrganization/name", "/organization"]);
     job.location = str_at(&["/location", "/location/name", "/jobLocation/address/addressLocality"]);
@@ -179,14 +177,14 @@ fn job_from_html(html: &str, path: &Path) -> Job {
     let url = format!("file://{}", path.display());
     if let Ok((postings, _)) = discovery::sources::parse_jsonld(html, &url) {
         if let Some(p) = postings.into_iter().next() {
-            let description = p.description_html.as_deref().map(discovery::normalize::html_to_text).unwrap_or_default();
-            let mut job = tailor::job_for_text(&p.title, &description);
+            let mut job = tailor::job_for_text(&p.title, p.description_html.as_deref().unwrap_or_default());
             job.company = p.company;
             job.location = p.location_texts.join("; ");
             return job;
         }
     }
-    job_from_text(&discovery::normalize::html_to_text(html))
+    // The page's visible text: hidden elements, scripts and styles dropped.
+    tailor::job_from_paste("html", html)
 }
 
 fn format_of(out: &Path) -> OutFormat {

@@ -92,7 +92,7 @@ fn tailors_a_text_posting_to_json_resume_with_provenance_and_a_report() {
         stdout.contains("match score:") && stdout.contains("skills_first") && stdout.contains("← chosen"),
         "{stdout}"
     );
-    assert!(stdout.contains("kubernetes"), "missing keywords are shown as questions: {stdout}");
+    assert!(stdout.contains("? The job requires \"Kubernetes\""), "missing requirements are asked about: {stdout}");
 
     let resume: Value = serde_json::from_slice(&std::fs::read(d.join("out/resume.json")).unwrap()).unwrap();
     assert_eq!(resume["basics"]["name"], "Sam Okafor");
@@ -171,6 +171,54 @@ fn json_and_html_postings_and_every_format() {
 
     ok(applyflow(d, &["tailor", "--profile", "me.json", "--job", "posting.txt", "--out", "r.pdf"]));
     assert!(std::fs::read(d.join("r.pdf")).unwrap().starts_with(b"%PDF"));
+}
+
+/// A posting pasted from a page's source (character references, escaped markup) and a profile
+/// with skill groups: the posting is decoded, the questions name its requirements only, and the
+/// resume keeps the groups.
+#[test]
+fn a_pasted_posting_with_references_and_a_grouped_profile() {
+    let dir = setup();
+    let d = dir.path();
+    let profile = serde_json::json!({
+        "basics": {"name": "Dana Reyes", "summary": "Backend engineer building APIs in Python."},
+        "work": [{"name": "Northwind", "position": "Software Engineer", "startDate": "2021-03",
+                  "highlights": ["Built search in Python with FastAPI and PostgreSQL on AWS"]}],
+        "skills": [{"name": "Languages", "keywords": ["TypeScript", "Python", "SQL"]},
+                   {"name": "AI", "keywords": ["PyTorch", "RAG"]},
+                   {"name": "Frontend", "keywords": ["React", "CSS"]}]
+    });
+    std::fs::write(d.join("dana.json"), profile.to_string()).unwrap();
+    std::fs::write(
+        d.join("pasted.txt"),
+        "Senior Backend Engineer, AI&nbsp;Platform\n\
+         We build tools for R&amp;D teams; our code base is large &amp; engineering is a craft.\n\
+         &lt;p&gt;Requirements:&lt;/p&gt;\n&bull; Python &amp; SQL\n&#8226; Kubernetes &amp; Terraform\n\
+         &middot; PyTorch\nNice to have:\n- Rust &amp; Snowflake\nTools, tools, code and more code.&nbsp;\n",
+    )
+    .unwrap();
+    let stdout = ok(applyflow(
+        d,
+        &["tailor", "--profile", "dana.json", "--job", "pasted.txt", "--format", "json", "--out", "dana-out.json"],
+    ));
+    let questions: Vec<&str> = stdout.lines().filter(|l| l.trim_start().starts_with("? ")).collect();
+    assert!(!questions.is_empty() && questions.len() <= 10, "{stdout}");
+    for q in &questions {
+        let term = q.split('"').nth(1).unwrap().to_lowercase();
+        assert!(["kubernetes", "terraform", "rust", "snowflake"].contains(&term.as_str()), "{q}\n{stdout}");
+    }
+    // No reference residue anywhere in the report (keywords, missing, questions).
+    let words: Vec<String> =
+        stdout.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).filter(|w| !w.is_empty()).collect();
+    assert!(!words.iter().any(|w| w == "amp" || w == "nbsp" || w == "bull" || w == "lt"), "{stdout}");
+    let resume: Value = serde_json::from_slice(&std::fs::read(d.join("dana-out.json")).unwrap()).unwrap();
+    let skills = resume["skills"].as_array().unwrap();
+    assert_eq!(skills[0]["name"], "Languages");
+    assert_eq!(skills[0]["keywords"], serde_json::json!(["Python", "SQL", "TypeScript"]));
+    assert_eq!(skills[1]["name"], "AI");
+    assert_eq!(skills[1]["keywords"][0], "PyTorch");
+    assert!(skills.iter().all(|g| g["keywords"].as_array().is_some_and(|k| !k.is_empty())), "{skills:?}");
+    assert!(!claims(&resume).contains("kubernetes"));
 }
 
 #[test]

@@ -119,10 +119,59 @@ impl Job {
         }
     }
 
-    /// [`Job::from_text`] over one text whose first line is the title.
+    /// [`Job::from_text`] over one pasted text whose first line is the title. The text is read
+    /// like a fetched posting ([`crate::text::posting_text`]): character references decoded
+    /// (`&amp;`, `&nbsp;`, `&#8226;`), bullets made "- ", odd spaces made plain. HTML stays markup
+    /// here (this crate parses no HTML); [`Job::from_posting_text_via`] takes an HTML reader.
     pub fn from_posting_text(source: &str, text: &str) -> Self {
+        Self::titled(source, &crate::text::posting_text(text))
+    }
+
+    /// [`Job::from_posting_text`] with HTML — as pasted, or escaped (`&lt;p&gt;`) — turned into
+    /// text by `html_to_text` (which decodes references and drops what a browser would not
+    /// show); the title is the first line of the text.
+    pub fn from_posting_text_via(source: &str, text: &str, html_to_text: &dyn Fn(&str) -> String) -> Self {
+        Self::titled(source, &crate::text::posting_text_via(text, html_to_text))
+    }
+
+    fn titled(source: &str, text: &str) -> Self {
         let text = text.trim();
         let (title, description) = text.split_once('\n').unwrap_or((text, ""));
-        Self::from_text(source, title, description)
+        let title = title.trim();
+        Self::from_text(source, title.strip_prefix("- ").unwrap_or(title), description)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pasted_text_posting_is_decoded() {
+        let paste = "Senior Backend Engineer &ndash; AI&nbsp;Platform\r\nWe build tools for R&amp;D teams.\n\
+                     &bull; Python &amp; PostgreSQL\n&#8226; Kubernetes&#x2F;AWS\n&lt;3 code review\n";
+        let job = Job::from_posting_text("paste", paste);
+        assert_eq!(job.title, "Senior Backend Engineer – AI Platform");
+        assert_eq!(
+            job.description,
+            "We build tools for R&D teams.\n- Python & PostgreSQL\n- Kubernetes/AWS\n<3 code review"
+        );
+        for residue in ["&amp;", "&nbsp;", "&#", "\u{a0}"] {
+            assert!(!job.description.contains(residue), "{residue}");
+        }
+        assert_eq!(job.source, "paste");
+        assert_eq!(job.discovered_at, DateTime::UNIX_EPOCH);
+    }
+
+    #[test]
+    fn an_html_paste_goes_through_the_html_reader() {
+        let reader = |h: &str| h.replace("<h1>", "").replace("</h1>", "\n").replace("<p>", "").replace("</p>", "\n");
+        let job = Job::from_posting_text_via("paste", "<h1>Data Engineer</h1><p>\u{2022} Spark</p>", &reader);
+        assert_eq!((job.title.as_str(), job.description.as_str()), ("Data Engineer", "- Spark"));
+        let escaped =
+            Job::from_posting_text_via("paste", "&lt;h1&gt;Data Engineer&lt;/h1&gt;&lt;p&gt;Spark&lt;/p&gt;", &reader);
+        assert_eq!((escaped.title.as_str(), escaped.description.as_str()), ("Data Engineer", "Spark"));
+        // Without a reader the markup stays for one above this crate.
+        assert!(Job::from_posting_text("paste", "Data Engineer\n<p>Spark</p>").description.contains("<p>"));
     }
 }

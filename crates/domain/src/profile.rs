@@ -101,6 +101,36 @@ pub struct Skill {
     pub keywords: Vec<String>,
 }
 
+impl Skill {
+    /// A group: a label (`name`, e.g. "Languages") over its skills (`keywords`). A skill without
+    /// keywords is one skill, named `name`.
+    pub fn is_group(&self) -> bool {
+        self.keywords.iter().any(|k| !k.trim().is_empty())
+    }
+
+    /// The skills this entry names: its keywords for a group, else its name.
+    pub fn skill_names(&self) -> Vec<&str> {
+        if self.is_group() {
+            self.keywords.iter().map(String::as_str).filter(|k| !k.trim().is_empty()).collect()
+        } else {
+            self.name.as_deref().filter(|n| !n.trim().is_empty()).into_iter().collect()
+        }
+    }
+}
+
+/// One skill without a group (a tailored resume's older flat form reads through this).
+impl From<&str> for Skill {
+    fn from(name: &str) -> Self {
+        Self { name: Some(name.to_owned()), ..Self::default() }
+    }
+}
+
+impl From<String> for Skill {
+    fn from(name: String) -> Self {
+        Self { name: Some(name), ..Self::default() }
+    }
+}
+
 /// `projects[]`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -276,7 +306,9 @@ impl Profile {
         serde_json::json!({ "resume": self.resume_json, "preferences": self.preferences })
     }
 
-    /// Every skill word in the profile (skill names and keywords, project keywords), lowercase.
+    /// Every skill word in the profile (skill keywords, names of skills without keywords, project
+    /// keywords), lowercase. The name of a skill *with* keywords is a group's label ("Languages",
+    /// "AI"), never a skill itself ([`Skill::is_group`]).
     pub fn skill_words(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut push = |s: &str| {
@@ -286,8 +318,9 @@ impl Profile {
             }
         };
         for s in &self.resume.skills {
-            if let Some(n) = &s.name {
-                push(n);
+            match &s.name {
+                Some(n) if !s.is_group() => push(n),
+                _ => {}
             }
             s.keywords.iter().for_each(|k| push(k));
         }
@@ -410,6 +443,23 @@ mod tests {
         let wrapped = serde_json::json!({"resume": {"basics": {"name": "A"}}, "preferences": {"salary_floor": "lots"}});
         assert_eq!(Profile::import(&wrapped.to_string()).unwrap_err().field(), Some("preferences.salary_floor"));
         assert!(matches!(Profile::import("{"), Err(ProfileError::Syntax(_))));
+    }
+
+    #[test]
+    fn group_labels_are_not_skills() {
+        let p = Profile::import(
+            r#"{"basics": {"name": "A"}, "skills": [{"name": "AI", "keywords": ["PyTorch", "RAG"]},
+                {"name": "Rust", "level": "Expert"}, {"name": "Languages", "keywords": ["Go", " "]}],
+                "projects": [{"name": "x", "keywords": ["Kafka"]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(p.skill_words(), ["pytorch", "rag", "rust", "go", "kafka"]);
+        let s = &p.resume.skills;
+        assert!(s[0].is_group() && !s[1].is_group());
+        assert_eq!(
+            (s[0].skill_names(), s[1].skill_names(), s[2].skill_names()),
+            (vec!["PyTorch", "RAG"], vec!["Rust"], vec!["Go"])
+        );
     }
 
     #[test]

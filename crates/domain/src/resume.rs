@@ -3,8 +3,8 @@
 //! carries its provenance: the profile entries it came from.
 
 use crate::ids::{ApplicationId, JobId, UserId};
-use crate::profile::{Certificate, Education, Project};
-use serde::{Deserialize, Serialize};
+use crate::profile::{Certificate, Education, Project, Skill};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The formats a tailored resume is rendered to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -104,8 +104,12 @@ pub struct TailoredResume {
     pub label: Option<String>,
     pub email: Option<String>,
     pub summary: Option<String>,
-    /// Skills from the profile, those the job asks for first.
-    pub skills: Vec<String>,
+    /// The profile's skills section, selected and ordered for the job: each entry is one of the
+    /// profile's skill groups (its label and level verbatim, its keywords — the skills — those the
+    /// job asks for first) or one ungrouped skill (a name, no keywords). A group's label is never
+    /// a skill. Reads the older flat form (`["Rust", "Go"]`) as ungrouped skills.
+    #[serde(deserialize_with = "skills_or_names")]
+    pub skills: Vec<Skill>,
     pub work: Vec<TailoredSection>,
     /// Share of the job's keywords present in this resume, 0..=1 (the ATS score).
     pub ats_score: f64,
@@ -135,4 +139,55 @@ pub struct TailoredResume {
     pub ats_report: Option<AtsReport>,
     #[serde(default)]
     pub guard: GuardReport,
+}
+
+impl TailoredResume {
+    /// Every skill the resume lists, in order: the groups' keywords and the ungrouped skills'
+    /// names, never a group's label.
+    pub fn skill_names(&self) -> Vec<&str> {
+        self.skills.iter().flat_map(Skill::skill_names).collect()
+    }
+}
+
+/// The skills section as written now (JSON Resume `skills` entries) or before groups were kept
+/// (a list of names).
+fn skills_or_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Skill>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Entry {
+        Name(String),
+        Skill(Skill),
+    }
+    let entries = Vec::<Entry>::deserialize(d)?;
+    Ok(entries
+        .into_iter()
+        .map(|e| match e {
+            Entry::Name(n) => Skill::from(n),
+            Entry::Skill(s) => s,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skills_read_both_forms_and_list_no_labels() {
+        let mut v = serde_json::json!({
+            "application_id": "00000000-0000-7000-8000-000000000001", "job_id": "00000000-0000-7000-8000-000000000002",
+            "user_id": "00000000-0000-7000-8000-000000000003", "variant_id": "v1", "name": "A", "label": null,
+            "email": null, "summary": null, "work": [], "ats_score": 0.5, "matched_keywords": [], "selected": false,
+            "skills": ["Rust", "Go"],
+        });
+        let old: TailoredResume = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(old.skills, [Skill::from("Rust"), Skill::from("Go")]);
+        assert_eq!(old.skill_names(), ["Rust", "Go"]);
+        v["skills"] =
+            serde_json::json!([{"name": "AI", "level": "Advanced", "keywords": ["RAG", "PyTorch"]}, {"name": "Go"}]);
+        let new: TailoredResume = serde_json::from_value(v).unwrap();
+        assert_eq!(new.skill_names(), ["RAG", "PyTorch", "Go"]);
+        let back: TailoredResume = serde_json::from_value(serde_json::to_value(&new).unwrap()).unwrap();
+        assert_eq!(back, new);
+    }
 }

@@ -1,8 +1,11 @@
 //! The response cache in front of every provider call: an exact layer (hash of the normalized
-//! request) and, for tasks whose answer depends only on the meaning of the input (analysing a
-//! job posting), a semantic layer that recognises the same posting reposted or lightly edited.
-//! A wrong semantic hit hands one job's analysis to another, which is worse than paying for a
-//! call, so thresholds are tuned on a labelled corpus to keep wrong hits near zero.
+//! request) and, for tasks that register a [`SemanticTask`] (analysing a job posting), a
+//! semantic layer that recognises the same input reposted or reformatted. The semantic layer
+//! finds candidates by similarity (LSH over embeddings, then cosine) and reuses an answer only
+//! when the task's [`ReuseRule`] confirms that the fields deciding the answer agree: a wrong
+//! semantic hit hands one job's analysis to another, which is worse than paying for a call.
+//! The gateway knows no task; the rule for `analyze_job` lives with that task
+//! (`analysis::PostingReuse`), and a composition root registers it.
 //!
 //! Entries live behind the async, fallible [`CacheBackend`] port. The cache is an optimisation,
 //! never a dependency: a backend failure turns a lookup into a miss and skips a store, with a
@@ -11,10 +14,12 @@
 mod backend;
 mod corpus;
 mod lsh;
+mod reuse;
 
 pub use backend::{CacheBackend, CacheEntry, CacheError, MemoryBackend};
 pub use corpus::{evaluate_cache, parse_cache_corpus, CacheScore, CACHE_LABELLED};
 pub use lsh::LshConfig;
+pub use reuse::{InputDigest, ReuseRule, SemanticTask, SimilarityOnly};
 
 use crate::embed::{cosine, Embedder, HashedNgramEmbedder};
 use crate::types::{LlmRequest, LlmResponse};
@@ -26,10 +31,10 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// Semantic threshold for `analyze_job`, tuned on [`CACHE_LABELLED`] (checked by the crate
-/// tests): 85% of the reposted postings hit and none of the 76 look-alike jobs, the closest of
-/// which (same template and title, different requirements) scores 0.943.
-pub const ANALYZE_JOB_THRESHOLD: f32 = 0.95;
+/// A cosine at which two inputs are close enough to compare for reuse when similarity alone
+/// decides ([`SimilarityOnly`]); it keeps apart different jobs written on one template only
+/// when they differ in more than a word or two, which is why real tasks verify instead.
+pub const SIMILARITY_THRESHOLD: f32 = 0.95;
 
 #[derive(Debug, Clone)]
 pub struct CacheConfig {
@@ -37,9 +42,9 @@ pub struct CacheConfig {
     pub capacity: usize,
     pub default_ttl: Duration,
     pub ttl_per_task: HashMap<String, Duration>,
-    /// Tasks with a semantic layer and their cosine thresholds; other tasks hit only exactly
-    /// (their answers may hinge on a detail a near-duplicate input changes).
-    pub semantic_thresholds: HashMap<String, f32>,
+    /// Tasks with a semantic layer, each with its threshold and reuse rule; other tasks hit
+    /// only exactly (their answers may hinge on a detail a near-duplicate input changes).
+    pub semantic: HashMap<String, SemanticTask>,
     pub lsh: LshConfig,
     /// Bounds the exact-cosine checks per lookup even when a bucket is crowded.
     pub max_candidates: usize,
@@ -51,10 +56,18 @@ impl Default for CacheConfig {
             capacity: 10_000,
             default_ttl: Duration::days(7),
             ttl_per_task: HashMap::new(),
-            semantic_thresholds: HashMap::from([("analyze_job".to_owned(), ANALYZE_JOB_THRESHOLD)]),
+            semantic: HashMap::new(),
             lsh: LshConfig::default(),
             max_candidates: 256,
         }
+    }
+}
+
+impl CacheConfig {
+    /// This configuration with a semantic layer for `task`.
+    pub fn with_semantic(mut self, task: impl Into<String>, semantic: SemanticTask) -> Self {
+        self.semantic.insert(task.into(), semantic);
+        self
     }
 }
 
@@ -216,8 +229,9 @@ impl SemanticCache {
             self.touch(&key, now, &req.task).await;
             return Ok(Some(CacheHit { response: entry.response, kind: HitKind::Exact, similarity: 1.0 }));
         }
-        let Some(&threshold) = self.config.semantic_thresholds.get(&req.task) else { return Ok(None) };
-        let query = self.embedder.embed(&req.input);
+        let Some(semantic) = self.config.semantic.get(&req.task) else { return Ok(None) };
+        let digest = semantic.rule.digest(&req.input);
+        let query = self.embedder.embed(&digest.text);
         if is_zero(&query) {
             return Ok(None);
         }
@@ -240,7 +254,10 @@ impl SemanticCache {
                 };
                 let Some(embedding) = entry.embedding.as_deref().filter(|_| entry.scope == scope) else { continue };
                 let similarity = cosine(&query, embedding);
-                if similarity >= threshold && best.as_ref().is_none_or(|(s, _, _)| similarity > *s) {
+                if similarity >= semantic.threshold
+                    && best.as_ref().is_none_or(|(s, _, _)| similarity > *s)
+                    && entry.facts.as_deref().is_some_and(|facts| semantic.rule.same_answer(facts, &digest.facts))
+                {
                     best = Some((similarity, candidate, entry));
                 }
             }
@@ -274,9 +291,9 @@ impl SemanticCache {
         let scope = scope_of(req);
         let key = exact_key(&scope, &req.input);
         // Text without words has no meaning to compare; it would only crowd one bucket.
-        let embedding = (self.config.semantic_thresholds.contains_key(&req.task))
-            .then(|| self.embedder.embed(&req.input))
-            .filter(|v| !is_zero(v));
+        let digest = self.config.semantic.get(&req.task).map(|semantic| semantic.rule.digest(&req.input));
+        let embedding = digest.as_ref().map(|d| self.embedder.embed(&d.text)).filter(|v| !is_zero(v));
+        let facts = digest.map(|d| d.facts);
         let (embedding, buckets) = if let Some(embedding) = embedding {
             let buckets = self
                 .lsh
@@ -295,6 +312,7 @@ impl SemanticCache {
             task: req.task.clone(),
             tier: req.tier,
             embedding,
+            facts,
             buckets,
             response: response.clone(),
             stored_at: now,

@@ -4,11 +4,17 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use llm::cache::{
-    evaluate_cache, parse_cache_corpus, CacheConfig, HitKind, SemanticCache, ANALYZE_JOB_THRESHOLD, CACHE_LABELLED,
+    parse_cache_corpus, CacheConfig, HitKind, SemanticCache, SemanticTask, CACHE_LABELLED, SIMILARITY_THRESHOLD,
 };
 use llm::embed::{cosine, Embedder, HashedNgramEmbedder};
 use llm::{LlmRequest, LlmResponse, Tier, Usage};
 use std::sync::Arc;
+
+/// The cache with a similarity-only semantic layer for `analyze_job`: these tests exercise the
+/// cache's mechanics; the real rule (`analysis::PostingReuse`) is tested with its task.
+fn semantic_config() -> CacheConfig {
+    CacheConfig::default().with_semantic("analyze_job", SemanticTask::similarity_only(SIMILARITY_THRESHOLD))
+}
 
 const POSTING: &str = "Senior Backend Engineer (Rust)
 
@@ -120,8 +126,8 @@ fn embedder_is_deterministic_and_ranks_a_light_edit_above_a_different_job() {
 
     let repost = cosine(&v, &e.embed(REPOST));
     let other = cosine(&v, &e.embed(OTHER_JOB));
-    assert!(repost >= ANALYZE_JOB_THRESHOLD, "repost {repost}");
-    assert!(other < ANALYZE_JOB_THRESHOLD - 0.1, "other job {other}");
+    assert!(repost >= SIMILARITY_THRESHOLD, "repost {repost}");
+    assert!(other < SIMILARITY_THRESHOLD - 0.1, "other job {other}");
     assert!(repost > other);
 }
 
@@ -140,7 +146,7 @@ fn html_and_plain_text_of_a_posting_embed_alike() {
 
 #[tokio::test]
 async fn exact_hit_ignores_whitespace_and_case() {
-    let cache = SemanticCache::new(CacheConfig::default());
+    let cache = SemanticCache::new(semantic_config());
     cache.store(&analyze(POSTING), &answer("first"), at(0)).await;
     let shouted = POSTING.to_uppercase().replace('\n', "\r\n  ");
     let hit = cache.lookup(&analyze(&shouted), at(1)).await.unwrap();
@@ -152,12 +158,12 @@ async fn exact_hit_ignores_whitespace_and_case() {
 
 #[tokio::test]
 async fn semantic_hit_above_threshold_and_miss_below() {
-    let cache = SemanticCache::new(CacheConfig::default());
+    let cache = SemanticCache::new(semantic_config());
     cache.store(&analyze(POSTING), &answer("tidewater backend"), at(0)).await;
 
     let hit = cache.lookup(&analyze(REPOST), at(1)).await.unwrap();
     assert_eq!(hit.kind, HitKind::Semantic);
-    assert!(hit.similarity >= ANALYZE_JOB_THRESHOLD && hit.similarity < 1.0, "{}", hit.similarity);
+    assert!(hit.similarity >= SIMILARITY_THRESHOLD && hit.similarity < 1.0, "{}", hit.similarity);
     assert_eq!(hit.response.text, "tidewater backend");
 
     assert!(cache.lookup(&analyze(OTHER_JOB), at(1)).await.is_none());
@@ -167,7 +173,7 @@ async fn semantic_hit_above_threshold_and_miss_below() {
 
 #[tokio::test]
 async fn tasks_without_a_threshold_hit_only_exactly() {
-    let cache = SemanticCache::new(CacheConfig::default());
+    let cache = SemanticCache::new(semantic_config());
     let tailor = |input: &str| request("tailor_resume", Tier::Cheap, input);
     cache.store(&tailor(POSTING), &answer("tailored"), at(0)).await;
     assert!(cache.lookup(&tailor(REPOST), at(1)).await.is_none());
@@ -176,7 +182,7 @@ async fn tasks_without_a_threshold_hit_only_exactly() {
 
 #[tokio::test]
 async fn answers_are_scoped_by_task_tier_prompt_and_schema() {
-    let cache = SemanticCache::new(CacheConfig::default());
+    let cache = SemanticCache::new(semantic_config());
     cache.store(&analyze(POSTING), &answer("cheap"), at(0)).await;
     let mut other_task = analyze(POSTING);
     other_task.task = "score_match".to_owned();
@@ -200,7 +206,7 @@ async fn answers_are_scoped_by_task_tier_prompt_and_schema() {
 
 #[tokio::test]
 async fn entries_expire_after_their_task_ttl() {
-    let mut config = CacheConfig::default();
+    let mut config = semantic_config();
     config.ttl_per_task.insert("score_match".to_owned(), Duration::hours(1));
     let cache = SemanticCache::new(config);
     let score = request("score_match", Tier::Cheap, POSTING);
@@ -218,7 +224,7 @@ async fn entries_expire_after_their_task_ttl() {
 
 #[tokio::test]
 async fn capacity_evicts_the_least_recently_used() {
-    let cache = SemanticCache::new(CacheConfig { capacity: 3, ..CacheConfig::default() });
+    let cache = SemanticCache::new(CacheConfig { capacity: 3, ..semantic_config() });
     let job =
         |n: usize| analyze(&format!("{POSTING}\n\nRequisition {n}: team {}", ["alpha", "beta", "gamma", "delta"][n]));
     for n in 0..3 {
@@ -293,7 +299,7 @@ fn filler(n: u64) -> String {
 
 #[tokio::test]
 async fn semantic_search_checks_few_candidates_in_a_full_cache() {
-    let cache = SemanticCache::new(CacheConfig::default());
+    let cache = SemanticCache::new(semantic_config());
     for n in 0..300 {
         cache.store(&analyze(&filler(n)), &answer(&format!("filler {n}")), at(0)).await;
     }
@@ -306,7 +312,7 @@ async fn semantic_search_checks_few_candidates_in_a_full_cache() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_cache_is_shared_across_threads() {
-    let cache = Arc::new(SemanticCache::new(CacheConfig::default()));
+    let cache = Arc::new(SemanticCache::new(semantic_config()));
     let tasks: Vec<_> = (0..8u64)
         .map(|t| {
             let cache = Arc::clone(&cache);
@@ -334,14 +340,4 @@ fn corpus_parses_with_line_numbers_in_errors() {
     assert!(duplicates * 10 >= pairs.len() * 4 && duplicates * 10 <= pairs.len() * 6, "{duplicates}");
     let err = parse_cache_corpus("{\"a\":\"x\",\"b\":\"y\",\"duplicate\":true}\n\n{\"a\":\"x\"}\n").unwrap_err();
     assert!(err.starts_with("line 3:"), "{err}");
-}
-
-#[tokio::test]
-async fn corpus_meets_the_cache_targets() {
-    let pairs = parse_cache_corpus(CACHE_LABELLED).unwrap();
-    let score = evaluate_cache(&pairs, ANALYZE_JOB_THRESHOLD).await;
-    println!("{score:?}");
-    assert!(score.duplicate_call_reduction >= 0.8, "{score:?}");
-    assert!(score.wrong_hit_rate <= 0.02, "{score:?}");
-    assert_eq!(score.pairs, pairs.len());
 }

@@ -9,12 +9,19 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use llm::cache::{
     CacheBackend, CacheConfig, CacheEntry, CacheError, CacheLookup, HitKind, MemoryBackend, SemanticCache,
+    SemanticTask, SIMILARITY_THRESHOLD,
 };
 use llm::{AiClient, AiConfig, AiSinks, LlmError, LlmRequest, LlmResponse, Provider, Tier, Usage};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// The cache with a similarity-only semantic layer for `analyze_job`: these tests exercise the
+/// cache's mechanics; the real rule (`analysis::PostingReuse`) is tested with its task.
+fn semantic_config() -> CacheConfig {
+    CacheConfig::default().with_semantic("analyze_job", SemanticTask::similarity_only(SIMILARITY_THRESHOLD))
+}
 
 fn at(minutes: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).unwrap() + Duration::minutes(minutes)
@@ -26,6 +33,7 @@ fn entry(text: &str, buckets: &[&str]) -> CacheEntry {
         task: "analyze_job".to_owned(),
         tier: Tier::Cheap,
         embedding: Some(vec![0.125, -0.5, 0.0, 1.0e-7]),
+        facts: Some("facts".to_owned()),
         buckets: buckets.iter().map(|b| (*b).to_owned()).collect(),
         response: LlmResponse {
             provider: "openai".to_owned(),
@@ -135,7 +143,7 @@ mod contract {
 
     /// The cache itself, end to end, on the backend: store, exact and semantic hits, eviction.
     pub async fn a_semantic_cache_runs_on_it(b: Arc<dyn CacheBackend>) {
-        let cache = SemanticCache::with_backend(CacheConfig { capacity: 2, ..CacheConfig::default() }, b);
+        let cache = SemanticCache::with_backend(CacheConfig { capacity: 2, ..semantic_config() }, b);
         let (one, two, three) = (analyze(JOB), analyze(OTHER_JOB), analyze(THIRD_JOB));
         cache.store(&one, &answer("one"), at(0)).await;
         cache.store(&two, &answer("two"), at(1)).await;
@@ -306,7 +314,7 @@ fn answer(text: &str) -> LlmResponse {
 #[tokio::test]
 async fn a_failing_backend_makes_lookups_misses_and_skips_stores() {
     let backend = Arc::new(FlakyBackend::failing(&["*"]));
-    let cache = SemanticCache::with_backend(CacheConfig::default(), backend.clone());
+    let cache = SemanticCache::with_backend(semantic_config(), backend.clone());
     cache.store(&analyze(JOB), &answer("one"), at(0)).await;
     assert_eq!(cache.lookup_outcome(&analyze(JOB), at(1)).await, CacheLookup::Failed);
     assert!(cache.lookup(&analyze(JOB), at(1)).await.is_none());
@@ -328,7 +336,7 @@ async fn a_failing_backend_makes_lookups_misses_and_skips_stores() {
 #[tokio::test]
 async fn a_failed_recency_update_still_serves_the_hit() {
     let backend = Arc::new(FlakyBackend::failing(&["touch"]));
-    let cache = SemanticCache::with_backend(CacheConfig::default(), backend.clone());
+    let cache = SemanticCache::with_backend(semantic_config(), backend.clone());
     cache.store(&analyze(JOB), &answer("one"), at(0)).await;
     let hit = cache.lookup(&analyze(JOB), at(1)).await.unwrap();
     assert_eq!((hit.kind, hit.response.text.as_str()), (HitKind::Exact, "one"));
@@ -340,7 +348,7 @@ async fn a_failed_recency_update_still_serves_the_hit() {
 #[tokio::test]
 async fn a_store_cut_short_serves_exact_hits_only_until_stored_again() {
     let backend = Arc::new(FlakyBackend::failing(&["bucket_add"]));
-    let cache = SemanticCache::with_backend(CacheConfig::default(), backend.clone());
+    let cache = SemanticCache::with_backend(semantic_config(), backend.clone());
     let edited = analyze(&JOB.replace("Design", "Build and design"));
     cache.store(&analyze(JOB), &answer("one"), at(0)).await;
     assert_eq!((cache.stats().stores, cache.stats().cache_errors), (0, 1));

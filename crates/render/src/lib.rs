@@ -245,10 +245,14 @@ pub fn tailored_to_resume(r: &domain::TailoredResume) -> Resume {
             summary: r.summary.clone(),
             ..Basics::default()
         },
-        skills: if r.skills.is_empty() {
+        // The profile's groups as they are; ungrouped skills alone read as one "Skills" line.
+        skills: if r.skills.iter().any(Skill::is_group) {
+            r.skills.clone()
+        } else if r.skills.is_empty() {
             Vec::new()
         } else {
-            vec![Skill { name: Some("Skills".into()), level: None, keywords: r.skills.clone() }]
+            let names = r.skill_names().into_iter().map(str::to_owned).collect();
+            vec![Skill { name: Some("Skills".into()), level: None, keywords: names }]
         },
         work: r
             .work

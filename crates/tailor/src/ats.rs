@@ -1,10 +1,13 @@
 //! The OptimizerAgent: how well a resume covers a job's terms (the ATS score), and picking the
 //! variant to submit.
 
-use crate::facts::{corpus, in_corpus};
+use crate::facts::Vocabulary;
 use crate::relevance::{contains_word_lower, job_terms};
 use domain::resume::{AtsReport, ReadabilityCheck};
 use domain::{JobAnalysis, Profile, TailoredResume};
+
+/// The most questions one report asks.
+pub const MAX_QUESTIONS: usize = 10;
 
 /// The share of the job's skills and keywords (deduplicated, lowercase) that appear as whole
 /// words in the resume's text, and which ones, in the analysis' order. A job with no terms scores 0.
@@ -19,12 +22,13 @@ pub fn ats_score(resume: &TailoredResume, analysis: &JobAnalysis) -> (f64, Vec<S
     (matched.len() as f64 / total as f64, matched)
 }
 
-/// Everything an ATS would read, one string per line so terms never span two fields.
+/// Everything an ATS would read, one string per line so terms never span two fields. Skill
+/// groups count by their skills: a label ("AI", "Languages") is not a skill the resume claims.
 fn resume_text(r: &TailoredResume) -> String {
     let mut parts: Vec<&str> = Vec::new();
     parts.extend(r.label.as_deref());
     parts.extend(r.summary.as_deref());
-    parts.extend(r.skills.iter().map(String::as_str));
+    parts.extend(r.skill_names());
     for w in &r.work {
         parts.push(&w.position);
         parts.push(&w.organization);
@@ -51,8 +55,8 @@ fn resume_text(r: &TailoredResume) -> String {
 const STANDARD_HEADINGS: [&str; 6] = ["summary", "skills", "work", "projects", "education", "certificates"];
 
 /// The ATS report of a variant: coverage before (the untailored profile) and after, the job's
-/// keywords the profile lacks entirely (as questions to the user, never inserted), and
-/// readability checks.
+/// requirements the profile lacks entirely (as questions to the user, never inserted; see
+/// [`questions`]), and readability checks.
 pub fn ats_report(
     variant: &TailoredResume,
     base: &TailoredResume,
@@ -62,35 +66,105 @@ pub fn ats_report(
     let (before, _) = ats_score(base, analysis);
     let mut scored = variant.clone();
     (scored.ats_score, scored.matched_keywords) = ats_score(variant, analysis);
-    report_with(&scored, before, &corpus(profile), analysis)
+    report_with(&scored, before, &Vocabulary::of(profile), analysis)
 }
 
 /// [`ats_report`] with the "before" coverage and the profile's vocabulary already computed (the
 /// pipeline reports three variants against one base).
-pub(crate) fn report_with(variant: &TailoredResume, before: f64, corpus: &str, analysis: &JobAnalysis) -> AtsReport {
+pub(crate) fn report_with(
+    variant: &TailoredResume,
+    before: f64,
+    profile: &Vocabulary,
+    analysis: &JobAnalysis,
+) -> AtsReport {
     let (after, matched) = (variant.ats_score, variant.matched_keywords.clone());
     let missing: Vec<String> =
         job_terms(analysis).into_iter().map(|(t, _)| t).filter(|t| !matched.contains(t)).collect();
-    let questions = missing
-        .iter()
-        .filter(|t| !in_corpus(corpus, t))
-        .map(|t| format!("The job asks for \"{t}\". Have you used it? If so, add it to your profile and tailor again."))
-        .collect();
     AtsReport {
         coverage_before: before,
         coverage_after: after,
         matched_keywords: matched,
         missing_keywords: missing,
-        questions,
+        questions: questions(analysis, profile),
         readability: readability(variant),
     }
+}
+
+/// How a requirement of the job is put to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    Required,
+    Certification,
+    Preferred,
+    Mentioned,
+}
+
+/// HTML character reference names: a posting's undecoded `&amp;` or `&nbsp;` is never a skill.
+const ENTITY_NAMES: &[&str] = &[
+    "amp", "nbsp", "lt", "gt", "quot", "apos", "mdash", "ndash", "rsquo", "lsquo", "rdquo", "ldquo", "hellip", "bull",
+    "middot", "copy", "reg", "trade", "shy", "zwj", "zwnj", "emsp", "ensp", "thinsp",
+];
+
+/// Questions to the user about what the job asks for and the profile nowhere shows, at most
+/// [`MAX_QUESTIONS`], the most important first. They name only real requirements of the posting:
+/// its required skills, the certifications it asks for and its preferred skills. Only a posting
+/// with no requirement the analysis could place falls back to the other dictionary skills it
+/// names and those of its keywords that are dictionary skills (`analysis::normalize_skill`).
+/// Never a generic keyword ("tools", "engineering"), a stop word or the residue of an undecoded
+/// character reference ("amp", "nbsp"). Order: the analysis' weight of the term
+/// (`weighted_keywords`) where it gives one, else required 1.0, certification 0.9, preferred
+/// 0.6, named 0.4, keyword 0.3; ties keep the analysis' order. What the profile shows
+/// ([`Vocabulary::has`]: a word of it, or a dictionary skill of it under any synonym) is never
+/// asked.
+pub(crate) fn questions(analysis: &JobAnalysis, profile: &Vocabulary) -> Vec<String> {
+    let canonical = |t: &str| analysis::normalize_skill(t).map_or_else(|| t.trim().to_lowercase(), str::to_lowercase);
+    let weight_of =
+        |t: &str| analysis.weighted_keywords.iter().find(|w| w.term.eq_ignore_ascii_case(t)).map(|w| w.weight);
+    let keywords: Vec<String> =
+        analysis.keywords.iter().filter_map(|k| analysis::normalize_skill(k)).map(str::to_owned).collect();
+    let placed = !analysis.required_skills.is_empty() || !analysis.preferred_skills.is_empty();
+    let none: Vec<String> = Vec::new();
+    let tiers: [(&[String], Ask, f64); 5] = [
+        (&analysis.required_skills, Ask::Required, 1.0),
+        (&analysis.certifications, Ask::Certification, 0.9),
+        (&analysis.preferred_skills, Ask::Preferred, 0.6),
+        (if placed { &none } else { &analysis.skills }, Ask::Mentioned, 0.4),
+        (if placed { &none } else { &keywords }, Ask::Mentioned, 0.3),
+    ];
+    let mut asks: Vec<(String, Ask, f64)> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (terms, ask, default) in tiers {
+        for term in terms.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            let key = canonical(term);
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key.clone());
+            let lower = term.to_lowercase();
+            let residue = ENTITY_NAMES.contains(&lower.trim_start_matches('&').trim_end_matches(';'));
+            if !residue && !profile.has(term) {
+                asks.push((term.to_owned(), ask, weight_of(term).unwrap_or(default)));
+            }
+        }
+    }
+    asks.sort_by(|a, b| b.2.total_cmp(&a.2));
+    asks.into_iter()
+        .take(MAX_QUESTIONS)
+        .map(|(t, ask, _)| match ask {
+            Ask::Required => format!("The job requires \"{t}\". Have you used it? If so, add it to your profile and tailor again."),
+            Ask::Certification => format!("The job asks for the \"{t}\" certification. Do you hold it? If so, add it to your profile and tailor again."),
+            Ask::Preferred => format!("The job would like \"{t}\" (nice to have). Have you used it? If so, add it to your profile and tailor again."),
+            Ask::Mentioned => format!("The job mentions \"{t}\". Have you used it? If so, add it to your profile and tailor again."),
+        })
+        .collect()
 }
 
 fn readability(r: &TailoredResume) -> Vec<ReadabilityCheck> {
     let check =
         |check: &str, passed: bool, detail: String| ReadabilityCheck { check: check.to_owned(), passed, detail };
     let unknown: Vec<&String> = r.sections.iter().filter(|s| !STANDARD_HEADINGS.contains(&s.as_str())).collect();
-    let mut lines: Vec<&str> = r.skills.iter().map(String::as_str).collect();
+    let mut lines: Vec<&str> = r.skill_names();
+    lines.extend(r.skills.iter().filter_map(|s| s.name.as_deref()));
     lines.extend(r.summary.as_deref());
     for w in &r.work {
         lines.extend(w.highlights.iter().map(String::as_str));
@@ -207,6 +281,38 @@ mod tests {
         assert!(report.questions[0].contains("cobol"));
         assert!(!serde_json::to_string(&v[2]).unwrap().to_lowercase().contains("cobol"));
         assert!(report.readability.iter().all(|c| c.passed), "{:?}", report.readability);
+    }
+
+    #[test]
+    fn questions_name_only_requirements_at_most_ten_most_important_first() {
+        use crate::facts::Vocabulary;
+        let p = sample_profile();
+        let mut a = analysis(&[], &["amp", "nbsp", "tools", "code", "base", "engineering", "craft", "snowflake"]);
+        a.required_skills = ["Kafka", "COBOL", "Fortran", "Haskell", "Elixir", "Scala", "Erlang", "OCaml", "Julia"]
+            .map(String::from)
+            .to_vec();
+        a.preferred_skills = ["Zig", "Nim", "k8s", "Lua"].map(String::from).to_vec();
+        a.skills = [a.required_skills.clone(), a.preferred_skills.clone(), vec!["Perl".into()]].concat();
+        a.certifications = vec!["CKA".into()];
+        // The analysis weighs Zig over everything but the required skills.
+        a.weighted_keywords = vec![domain::WeightedKeyword { term: "Zig".into(), weight: 0.95 }];
+        let q = questions(&a, &Vocabulary::of(&p));
+        assert_eq!(q.len(), MAX_QUESTIONS, "{q:#?}");
+        let named: Vec<&str> = q.iter().map(|q| q.split('"').nth(1).unwrap()).collect();
+        // Kafka and k8s (Kubernetes) are the profile's; required first, then Zig (0.95), CKA (0.9).
+        assert_eq!(named, ["COBOL", "Fortran", "Haskell", "Elixir", "Scala", "Erlang", "OCaml", "Julia", "Zig", "CKA"]);
+        assert!(q[0].starts_with("The job requires \"COBOL\"") && q[9].contains("certification"), "{q:#?}");
+        // With requirements placed, neither the keywords nor skills merely mentioned are asked.
+        let all = q.join(" ").to_lowercase();
+        for word in ["amp", "nbsp", "tools", "code", "base", "engineering", "craft", "snowflake", "perl", "lua"] {
+            assert!(!all.contains(&format!("\"{word}\"")), "{word}: {q:#?}");
+        }
+        // A posting with no placed requirement: the skills it names and its keywords that are
+        // dictionary skills, never the rest.
+        let loose = analysis(&["Perl"], &["amp", "nbsp", "tools", "code", "base", "engineering", "snowflake"]);
+        let q = questions(&loose, &Vocabulary::of(&p));
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert!(q[0].contains("\"Perl\"") && q[1].contains("\"Snowflake\""), "{q:#?}");
     }
 
     #[test]

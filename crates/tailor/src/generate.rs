@@ -2,9 +2,10 @@
 //! ordering of the profile's own facts, fitted to a page budget, with every line's provenance.
 
 use crate::ats::ats_score;
-use crate::facts::skill_facts;
+use crate::facts::{skill_entries, skill_facts};
 use crate::provenance::{build, Sources};
 use crate::relevance::{first_term_index, job_terms, relevance};
+use domain::profile::Skill;
 use domain::{ApplicationId, Job, JobAnalysis, Profile, TailoredResume, TailoredSection};
 
 /// The strategies' names, in variant order (`v1`, `v2`, `v3`).
@@ -13,14 +14,14 @@ pub const VARIANT_STRATEGIES: [&str; 3] = ["skills_first", "impact_first", "conc
 /// How a variant selects and orders the profile's facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strategy {
-    /// Skills section right after the summary, matching skills first; per role the bullets that
-    /// name the job's terms (up to 4); two pages at most.
+    /// Skills section right after the summary, the groups and skills the job asks for first;
+    /// per role the bullets that name the job's terms (up to 4); two pages at most.
     SkillsFirst,
     /// Experience first; per role the bullets with measurable results (numbers) and relevance
     /// (up to 5); skills after projects; two pages at most.
     ImpactFirst,
-    /// One page: matching skills (up to 10), two bullets for the two latest roles and one for
-    /// older ones, no role summaries, only relevant projects.
+    /// One page: the skills the job asks for in their groups (filled up to 10), two bullets for
+    /// the two latest roles and one for older ones, no role summaries, only relevant projects.
     Concise,
 }
 
@@ -98,7 +99,10 @@ pub fn template_resume(profile: &Profile, job: &Job, application_id: Application
     let r = &profile.resume;
     let sources = Sources {
         work: r.work.iter().enumerate().map(|(i, w)| (i, (0..w.highlights.len()).collect())).collect(),
-        skills: skill_facts(profile).into_iter().map(|s| s.pointer).collect(),
+        skills: skill_entries(profile)
+            .into_iter()
+            .map(|e| (e.index, e.skills.into_iter().filter_map(|(k, _)| k).collect()))
+            .collect(),
         projects: r.projects.iter().enumerate().map(|(i, p)| (i, (0..p.highlights.len()).collect())).collect(),
         education: (0..r.education.len()).collect(),
         certificates: (0..r.certificates.len()).collect(),
@@ -110,7 +114,8 @@ pub fn template_resume(profile: &Profile, job: &Job, application_id: Application
 }
 
 /// The profile's skills in their original spelling, deduplicated ignoring case: the same set as
-/// [`Profile::skill_words`]. Category labels ("Languages") go last.
+/// [`Profile::skill_words`] (group keywords, ungrouped skills, project keywords; a group's label
+/// such as "Languages" is not a skill).
 pub fn profile_skills(profile: &Profile) -> Vec<String> {
     skill_facts(profile).into_iter().map(|s| s.text).collect()
 }
@@ -125,15 +130,7 @@ fn tailored(
     let terms = job_terms(analysis);
     let r = &profile.resume;
 
-    // Skills: those matching a job term first, in the job's order of importance; stable sorts
-    // keep the profile's order among equals.
-    let mut skills: Vec<(Option<usize>, String)> =
-        skill_facts(profile).into_iter().map(|s| (first_term_index(&s.text, &terms), s.pointer)).collect();
-    skills.sort_by_key(|(idx, _)| idx.unwrap_or(usize::MAX));
-    if strategy == Strategy::Concise {
-        let matching = skills.iter().filter(|(i, _)| i.is_some()).count();
-        skills.truncate(matching.max(10));
-    }
+    let skills = select_skills(profile, &terms, strategy);
 
     let work = r
         .work
@@ -196,7 +193,7 @@ fn tailored(
 
     let mut sources = Sources {
         work,
-        skills: skills.into_iter().map(|(_, p)| p).collect(),
+        skills,
         projects: projects.into_iter().map(|(i, _, h)| (i, h)).collect(),
         education: (0..r.education.len()).collect(),
         certificates: (0..r.certificates.len()).collect(),
@@ -207,6 +204,41 @@ fn tailored(
     assemble(profile, job, application_id, strategy.variant_id(), strategy.name(), &sources, strategy.sections())
 }
 
+/// The skills section for a strategy, as (profile entry, keyword indices): the profile's groups
+/// and ungrouped skills, those naming the job's terms first (by the most important term they
+/// name), and within a group the keywords the job asks for first; stable sorts keep the
+/// profile's order among equals. `concise` keeps every skill the job asks for, fills up to 10
+/// with the rest in that order, and drops the entries left empty. Labels are never matched.
+fn select_skills(profile: &Profile, terms: &[(String, usize)], strategy: Strategy) -> Vec<(usize, Vec<usize>)> {
+    type Ranked = (Option<usize>, Option<usize>);
+    let mut entries: Vec<(Option<usize>, usize, Vec<Ranked>)> = skill_entries(profile)
+        .into_iter()
+        .map(|e| {
+            let mut skills: Vec<Ranked> =
+                e.skills.iter().map(|(k, text)| (first_term_index(text, terms), *k)).collect();
+            skills.sort_by_key(|(rank, _)| rank.unwrap_or(usize::MAX));
+            let best = skills.first().and_then(|(rank, _)| *rank);
+            (best, e.index, skills)
+        })
+        .collect();
+    entries.sort_by_key(|(best, _, _)| best.unwrap_or(usize::MAX));
+    if strategy == Strategy::Concise {
+        let matching = entries.iter().flat_map(|(_, _, s)| s).filter(|(rank, _)| rank.is_some()).count();
+        let mut room = matching.max(10) - matching;
+        for (_, _, skills) in &mut entries {
+            skills.retain(|(rank, _)| {
+                let keep = rank.is_some() || room > 0;
+                if rank.is_none() && keep {
+                    room -= 1;
+                }
+                keep
+            });
+        }
+        entries.retain(|(_, _, skills)| !skills.is_empty());
+    }
+    entries.into_iter().map(|(_, i, skills)| (i, skills.into_iter().filter_map(|(_, k)| k).collect())).collect()
+}
+
 /// Drops the lowest-ranked bullet of the role with the most bullets (the oldest on ties) until
 /// the estimated length fits the budget or every role is down to one bullet.
 fn fit_budget(profile: &Profile, sources: &mut Sources, budget: usize) {
@@ -214,7 +246,7 @@ fn fit_budget(profile: &Profile, sources: &mut Sources, budget: usize) {
     let r = &profile.resume;
     loop {
         let mut total = 4 + r.basics.summary.as_deref().map_or(0, |s| lines(s) + 1);
-        let skill_chars: usize = sources.skills.len() * 12;
+        let skill_chars: usize = sources.skills.iter().map(|(_, kws)| kws.len().max(1) + 1).sum::<usize>() * 12;
         total += 2 + skill_chars.div_ceil(LINE_CHARS);
         for (i, hs) in &sources.work {
             let w = &r.work[*i];
@@ -255,8 +287,6 @@ fn assemble(
 ) -> TailoredResume {
     let r = &profile.resume;
     let b = &r.basics;
-    let skills = skill_facts(profile);
-    let skill_text = |ptr: &String| skills.iter().find(|s| &s.pointer == ptr).map(|s| s.text.clone());
     let mut resume = TailoredResume {
         application_id,
         job_id: job.id,
@@ -266,7 +296,18 @@ fn assemble(
         label: b.label.clone(),
         email: b.email.clone(),
         summary: if sources.summary { b.summary.clone() } else { None },
-        skills: sources.skills.iter().filter_map(skill_text).collect(),
+        skills: sources
+            .skills
+            .iter()
+            .map(|(i, kws)| {
+                let s = &r.skills[*i];
+                Skill {
+                    name: s.name.clone(),
+                    level: s.level.clone(),
+                    keywords: kws.iter().map(|k| s.keywords[*k].clone()).collect(),
+                }
+            })
+            .collect(),
         work: sources
             .work
             .iter()

@@ -2,7 +2,7 @@
 //! the tailored sections plus the profile's untailored ones (languages, awards, volunteer,
 //! publications, interests) verbatim, and each line's provenance under `meta.provenance`.
 
-use domain::profile::{Resume, Skill, Work};
+use domain::profile::{Resume, Work};
 use domain::{Profile, TailoredResume};
 use serde_json::{json, Map, Value};
 
@@ -35,7 +35,7 @@ pub fn to_json_resume(resume: &TailoredResume, profile: &Profile) -> Resume {
         awards: p.awards.clone(),
         certificates: resume.certificates.clone(),
         publications: p.publications.clone(),
-        skills: resume.skills.iter().map(|s| Skill { name: Some(s.clone()), ..Skill::default() }).collect(),
+        skills: resume.skills.clone(),
         languages: p.languages.clone(),
         interests: p.interests.clone(),
         projects: resume.projects.clone(),

@@ -15,16 +15,18 @@ mod cover;
 mod facts;
 mod generate;
 mod json_resume;
+mod posting;
 mod provenance;
 mod relevance;
 mod report;
 mod rewrite;
 mod truth;
 
-pub use ats::{ats_report, ats_score, optimize_for_ats};
+pub use ats::{ats_report, ats_score, optimize_for_ats, MAX_QUESTIONS};
 pub use cover::{cover_letter, verify_cover_letter, CoverLetter, CoverLine, LineKind};
 pub use generate::{generate_variants, profile_skills, template_resume, variant, Strategy, VARIANT_STRATEGIES};
 pub use json_resume::{json_resume_document, json_resume_value, to_json_resume};
+pub use posting::{description_text, job_for_text, job_from_paste, visible_text};
 pub use report::{fallback_match_score, TailorReport, VariantReport};
 pub use rewrite::{apply_rewrite, rewritable_lines, rewrite_request, rewrite_schema, REWRITE_RESUME};
 pub use truth::{guard_reasons, verify_truth, TruthError};
@@ -166,7 +168,7 @@ fn finish(
 ) -> Result<Tailored, TailorError> {
     let base = template_resume(profile, job, application_id);
     let (before, _) = ats_score(&base, analysis);
-    let corpus = facts::corpus(profile);
+    let vocabulary = facts::Vocabulary::of(profile);
     for v in &mut variants {
         if let Err(e) = verify_truth(v, profile) {
             return Err(TailorError::Guard { variant: v.variant_id.clone(), reason: e.to_string() });
@@ -174,7 +176,7 @@ fn finish(
         let (score, matched) = ats_score(v, analysis);
         v.ats_score = score;
         v.matched_keywords = matched;
-        v.ats_report = Some(ats::report_with(v, before, &corpus, analysis));
+        v.ats_report = Some(ats::report_with(v, before, &vocabulary, analysis));
     }
     let chosen = optimize_for_ats(&mut variants).ok_or(TailorError::NoVariants)?;
     Ok(Tailored { variants, chosen })
@@ -188,12 +190,6 @@ pub fn check_profile(profile: &Profile) -> Result<(), TailorError> {
     } else {
         Err(TailorError::EmptyProfile)
     }
-}
-
-/// A job from bare text (a `.txt` posting, a benchmark corpus line): ids are nil, the source is
-/// `text`.
-pub fn job_for_text(title: &str, description: &str) -> Job {
-    Job::from_text("text", title, description)
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@ use domain::{Profile, TailoredResume};
 pub(crate) struct Sources {
     /// Profile work index and the selected highlight indices, in resume order.
     pub work: Vec<(usize, Vec<usize>)>,
-    /// Pointers of the selected skills, in resume order.
-    pub skills: Vec<String>,
+    /// Profile skill entry index and the selected keyword indices (empty for an ungrouped
+    /// skill, which is its name), in resume order.
+    pub skills: Vec<(usize, Vec<usize>)>,
     pub projects: Vec<(usize, Vec<usize>)>,
     pub education: Vec<usize>,
     pub certificates: Vec<usize>,
@@ -35,18 +36,20 @@ fn source_of(path: &str, s: &Sources) -> Option<String> {
     let section = *segs.first()?;
     let index = || segs.get(1).and_then(|i| i.parse::<usize>().ok());
     let rest = || segs.get(2..).map(|r| r.join("/")).unwrap_or_default();
-    let with_highlights = |name: &str, (src, hs): &(usize, Vec<usize>)| {
-        if segs.get(2) == Some(&"highlights") {
+    // An entry with a selected list (bullets, a group's keywords): list items map through the
+    // selection, other fields to the same field of the source entry.
+    let with_list = |name: &str, list: &str, (src, picked): &(usize, Vec<usize>)| {
+        if segs.get(2) == Some(&list) {
             let j: usize = segs.get(3)?.parse().ok()?;
-            Some(format!("/{name}/{src}/highlights/{}", hs.get(j)?))
+            Some(format!("/{name}/{src}/{list}/{}", picked.get(j)?))
         } else {
             Some(format!("/{name}/{src}/{}", rest()))
         }
     };
     match section {
-        "work" => with_highlights("work", s.work.get(index()?)?),
-        "projects" => with_highlights("projects", s.projects.get(index()?)?),
-        "skills" => s.skills.get(index()?).cloned(),
+        "work" => with_list("work", "highlights", s.work.get(index()?)?),
+        "projects" => with_list("projects", "highlights", s.projects.get(index()?)?),
+        "skills" => with_list("skills", "keywords", s.skills.get(index()?)?),
         "education" => Some(format!("/education/{}/{}", s.education.get(index()?)?, rest())),
         "certificates" => Some(format!("/certificates/{}/{}", s.certificates.get(index()?)?, rest())),
         _ => Some(path.to_owned()),

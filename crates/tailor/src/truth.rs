@@ -177,6 +177,7 @@ fn check(resume: &TailoredResume, profile: &Profile) -> Vec<TruthError> {
             errors.push(err(&format!("/{section}"), format!("section `{section}` dropped")));
         }
     }
+    errors.extend(skill_shape_errors(resume, &provenance, profile));
     for (section, count) in [("work", profile.resume.work.len()), ("education", profile.resume.education.len())] {
         for i in 0..count {
             let prefix = format!("/{section}/{i}/");
@@ -184,6 +185,52 @@ fn check(resume: &TailoredResume, profile: &Profile) -> Vec<TruthError> {
             if !kept && has_text(&format!("/{section}/{i}")) {
                 errors.push(err(&format!("/{section}"), format!("entry {prefix} of the profile dropped")));
             }
+        }
+    }
+    errors
+}
+
+/// The skills section keeps the profile's shape: an entry's label, level and keywords come from
+/// the same fields of one profile entry, and a group's label is never listed as a skill (an
+/// entry without keywords whose name is a group's label).
+fn skill_shape_errors(
+    resume: &TailoredResume,
+    provenance: &HashMap<&str, &[String]>,
+    profile: &Profile,
+) -> Vec<TruthError> {
+    let mut errors = Vec::new();
+    for (g, skill) in resume.skills.iter().enumerate() {
+        let mut fields: Vec<(String, &str)> =
+            vec![(format!("/skills/{g}/name"), "name"), (format!("/skills/{g}/level"), "level")];
+        fields.extend((0..skill.keywords.len()).map(|k| (format!("/skills/{g}/keywords/{k}"), "keywords")));
+        let mut entries: Vec<usize> = Vec::new();
+        for (path, field) in &fields {
+            for source in provenance.get(path.as_str()).copied().unwrap_or_default() {
+                let segs: Vec<&str> = source.split('/').skip(1).collect();
+                match segs.as_slice() {
+                    ["skills", i, f, ..] if f == field => entries.extend(i.parse::<usize>().ok()),
+                    _ => errors.push(TruthError {
+                        field: path.clone(),
+                        reason: format!("a skill's {field} must come from a skill's {field}, not {source:?}"),
+                    }),
+                }
+            }
+        }
+        entries.sort_unstable();
+        entries.dedup();
+        if entries.len() > 1 {
+            errors.push(TruthError {
+                field: format!("/skills/{g}"),
+                reason: format!("skill entry mixes the profile's entries {entries:?}"),
+            });
+        }
+        let label_as_skill = skill.keywords.is_empty()
+            && entries.iter().any(|i| profile.resume.skills.get(*i).is_some_and(domain::profile::Skill::is_group));
+        if label_as_skill {
+            errors.push(TruthError {
+                field: format!("/skills/{g}/name"),
+                reason: format!("the group label {:?} is listed as a skill", skill.name.as_deref().unwrap_or("")),
+            });
         }
     }
     errors
@@ -427,7 +474,7 @@ fn is_common_word(word: &str) -> bool {
 /// The taxonomy's skills named in a line (the offline analyzer reads them, synonyms included:
 /// "k8s" is Kubernetes).
 fn dictionary_skills(text: &str) -> Vec<String> {
-    let job = crate::job_for_text("", text);
+    let job = domain::Job::from_text("text", "", text);
     analysis::HeuristicAnalyzer.analyze(&job).skills
 }
 

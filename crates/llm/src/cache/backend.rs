@@ -20,6 +20,11 @@ pub struct CacheEntry {
     pub tier: Tier,
     /// The input's embedding, for tasks with a semantic layer.
     pub embedding: Option<Vec<f32>>,
+    /// What the task's [`ReuseRule`](super::ReuseRule) compares before a semantic hit is
+    /// served ([`InputDigest::facts`](super::InputDigest::facts)). An entry without facts is
+    /// never reused semantically.
+    #[serde(default)]
+    pub facts: Option<String>,
     /// The LSH buckets the entry was filed under, so removal can unfile it.
     pub buckets: Vec<String>,
     pub response: LlmResponse,
@@ -188,6 +193,7 @@ mod tests {
             task: "analyze_job".to_owned(),
             tier: Tier::Cheap,
             embedding: Some(vec![0.5, -0.25]),
+            facts: None,
             buckets: buckets.iter().map(|b| (*b).to_owned()).collect(),
             response: LlmResponse {
                 provider: "p".to_owned(),

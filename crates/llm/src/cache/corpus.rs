@@ -1,13 +1,15 @@
-//! The labelled pairs that measure the semantic layer: job postings and a reposted, lightly
-//! edited copy (should hit) or a look-alike different job (must not hit).
+//! The labelled pairs that measure the semantic layer: job postings and a reformatted copy
+//! (should hit) or a near-copy that changes what the answer says (must not hit).
 
-use super::{CacheConfig, SemanticCache};
+use super::{CacheConfig, SemanticCache, SemanticTask};
 use crate::types::{LlmRequest, LlmResponse, Tier, Usage};
 use chrono::{TimeZone, Utc};
 use serde::Deserialize;
 
-/// One JSON object per line: `{"a": TEXT, "b": TEXT, "duplicate": bool}`, built from the real
-/// postings under `crates/discovery/data` and the job-board fixtures.
+/// One JSON object per line: `{"a": TEXT, "b": TEXT, "duplicate": bool}`: the `tune` split of
+/// the pairs built from real postings of 78 employers under the written rules of
+/// `eval/RULES.md` (a copy of `eval/tune/cache.jsonl`; the held-back split is
+/// `eval/holdout/cache.jsonl`).
 pub const CACHE_LABELLED: &str = include_str!("../../data/cache_labelled.jsonl");
 
 #[derive(Deserialize)]
@@ -41,8 +43,9 @@ pub struct CacheScore {
 }
 
 /// For each pair, a fresh cache holds an `analyze_job` answer for `a`; then `b` is looked up
-/// (exact and semantic layers, through the real LSH path, on the in-memory backend).
-pub async fn evaluate_cache(pairs: &[(String, String, bool)], threshold: f32) -> CacheScore {
+/// (exact and semantic layers with `semantic` as the task's layer, through the real LSH path,
+/// on the in-memory backend).
+pub async fn evaluate_cache(pairs: &[(String, String, bool)], semantic: &SemanticTask) -> CacheScore {
     let now = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().unwrap_or_default();
     let response = LlmResponse {
         provider: "test".to_owned(),
@@ -62,9 +65,7 @@ pub async fn evaluate_cache(pairs: &[(String, String, bool)], threshold: f32) ->
     };
     let (mut dup, mut dup_hits, mut other, mut wrong_hits) = (0usize, 0usize, 0usize, 0usize);
     for (a, b, duplicate) in pairs {
-        let mut config = CacheConfig::default();
-        config.semantic_thresholds.insert("analyze_job".to_owned(), threshold);
-        let cache = SemanticCache::new(config);
+        let cache = SemanticCache::new(CacheConfig::default().with_semantic("analyze_job", semantic.clone()));
         cache.store(&request(a), &response, now).await;
         let hit = cache.lookup(&request(b), now).await.is_some();
         if *duplicate {
