@@ -24,7 +24,7 @@
 use crate::sections::{self, Section};
 use llm::cache::{InputDigest, ReuseRule, SemanticTask};
 use regex::Regex;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// Cosine between two postings' content at which the rule is asked. Candidates only: the
@@ -60,8 +60,10 @@ impl ReuseRule for PostingReuse {
     }
 }
 
+/// Word boundaries are ASCII ones: the Unicode kind is several times slower on real text, and
+/// every word these patterns look for is ASCII.
 fn re(pattern: &str) -> Option<Regex> {
-    Regex::new(pattern).ok()
+    Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).ok()
 }
 
 fn is_match(re: &LazyLock<Option<Regex>>, text: &str) -> bool {
@@ -148,8 +150,8 @@ fn foreign(words: &[String]) -> bool {
     if words.len() < 5 {
         return false;
     }
-    let count = |list: &[&str]| words.iter().filter(|w| list.contains(&w.as_str())).count();
-    let (foreign, english) = (count(&FOREIGN), count(&ENGLISH));
+    let count = |set: &HashSet<&str>| words.iter().filter(|w| set.contains(w.as_str())).count();
+    let (foreign, english) = (count(&FOREIGN_SET), count(&ENGLISH_SET));
     foreign >= 2 && english == 0 || foreign >= 3 && foreign > 2 * english
 }
 
@@ -158,10 +160,10 @@ fn foreign(words: &[String]) -> bool {
 fn words(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
-    let chars: Vec<char> = line.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
-        let prev = i.checked_sub(1).map(|p| chars[p]);
+    let mut chars = line.chars().peekable();
+    let mut prev: Option<char> = None;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         let keep = c.is_alphanumeric()
             || matches!(c, '+' | '#') && !cur.is_empty()
             || matches!(c, '$' | '€' | '£' | '¥' | '₹') && next.is_some_and(|n| n.is_ascii_digit())
@@ -173,11 +175,13 @@ fn words(line: &str) -> Vec<String> {
             match c {
                 ',' => {}
                 '’' => cur.push('\''),
+                c if c.is_ascii() => cur.push(c.to_ascii_lowercase()),
                 _ => cur.extend(c.to_lowercase()),
             }
         } else if !cur.is_empty() {
             out.push(std::mem::take(&mut cur));
         }
+        prev = Some(c);
     }
     if !cur.is_empty() {
         out.push(cur);
@@ -273,7 +277,8 @@ fn content_tokens(posting: &str) -> Vec<(char, String)> {
     let mut section = Section::Intro;
     let mut first = true;
     for raw in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if !first && notice(raw, &words(raw)) {
+        let raw_words = words(raw);
+        if !first && notice(raw, &raw_words) {
             out.extend(pay_facts(raw));
             continue;
         }
@@ -289,22 +294,23 @@ fn content_tokens(posting: &str) -> Vec<(char, String)> {
             .as_ref()
             .map_or(line.as_str(), |r| r.find(&line).map_or(line.as_str(), |m| &line[m.end()..]))
             .to_owned();
-        let lower_words = words(&line);
+        let lower_words = if line == raw { raw_words } else { words(&line) };
         let boilerplate = match line_section {
             _ if was_first => false,
             Section::Boilerplate => true,
-            _ => blurb(&lower_words) || notice(&line, &lower_words),
+            // `notice` already ran on the whole line above.
+            _ => blurb(&lower_words),
         };
         if boilerplate {
             out.extend(pay_facts(&line));
             continue;
         }
-        let cleaned =
-            DATE_OR_ID.as_ref().map_or(std::borrow::Cow::Borrowed(line.as_str()), |r| r.replace_all(&line, " "));
+        let content = match DATE_OR_ID.as_ref().filter(|r| r.is_match(&line)) {
+            Some(r) => words(&r.replace_all(&line, " ")),
+            None => lower_words,
+        };
         let t = tag(line_section, optional_line);
-        out.extend(
-            words(&cleaned).into_iter().filter(|w| !is_year(w)).map(|w| (if is_amount(&w) { '$' } else { t }, w)),
-        );
+        out.extend(content.into_iter().filter(|w| !is_year(w)).map(|w| (if is_amount(&w) { '$' } else { t }, w)));
     }
     out
 }
@@ -332,11 +338,17 @@ const JOB_WORDS: [&str; 24] = [
 /// A line that reads as company, benefits or legal text: three or more of those words and no
 /// word of a requirement or duty.
 fn boilerplate_words(words: &[String]) -> bool {
-    let mut seen: Vec<&str> = words.iter().map(String::as_str).filter(|w| BOILERPLATE_WORDS.contains(w)).collect();
+    let mut seen: Vec<&str> = words.iter().map(String::as_str).filter(|w| BOILERPLATE_SET.contains(w)).collect();
     seen.sort_unstable();
     seen.dedup();
-    seen.len() >= 3 && !words.iter().any(|w| JOB_WORDS.contains(&w.as_str()))
+    seen.len() >= 3 && !words.iter().any(|w| JOB_SET.contains(w.as_str()))
 }
+
+/// The word lists as sets: every line's words are looked up in them.
+static FOREIGN_SET: LazyLock<HashSet<&str>> = LazyLock::new(|| FOREIGN.into_iter().collect());
+static ENGLISH_SET: LazyLock<HashSet<&str>> = LazyLock::new(|| ENGLISH.into_iter().collect());
+static BOILERPLATE_SET: LazyLock<HashSet<&str>> = LazyLock::new(|| BOILERPLATE_WORDS.into_iter().collect());
+static JOB_SET: LazyLock<HashSet<&str>> = LazyLock::new(|| JOB_WORDS.into_iter().collect());
 
 /// The pay a boilerplate line states ("The anticipated wage is $66,000 - $171,600"): its
 /// amounts and currency codes, so a changed salary changes the digest wherever it is written,
@@ -380,20 +392,31 @@ fn is_amount(w: &str) -> bool {
 /// A line that is boilerplate on its own: EEO, agency, privacy, apply footer, date or id line,
 /// another language.
 fn notice(line: &str, words: &[String]) -> bool {
-    is_match(&BOILERPLATE_LINE, line)
-        || is_match(&BOARD_FOOTER, line)
-        || is_match(&PERKS, line)
-        || boilerplate_words(words)
-        || words.len() <= 60 && is_match(&APPLY, line)
-        || is_match(&DATE_OR_ID_LINE, line)
+    boilerplate_words(words)
         || foreign(words)
+        || NOTICES.as_ref().is_some_and(|set| {
+            let hits = set.matches(line);
+            hits.matched(0)
+                || hits.matched(1)
+                || hits.matched(2)
+                || hits.matched(3)
+                || words.len() <= 60 && hits.matched(4)
+        })
 }
+
+/// The notice patterns in one pass: boilerplate sentences, board footers, perks, date and id
+/// lines, and (for lines of 60 words or fewer) apply footers.
+static NOTICES: LazyLock<Option<regex::RegexSet>> = LazyLock::new(|| {
+    let patterns = [&BOILERPLATE_LINE, &BOARD_FOOTER, &PERKS, &DATE_OR_ID_LINE, &APPLY]
+        .map(|r| r.as_ref().map(|r| r.as_str().to_owned()).unwrap_or_default());
+    regex::RegexSet::new(patterns).ok()
+});
 
 /// A line about the company: it speaks of "we"/"our", never to "you", and names no
 /// requirement or duty.
 fn blurb(words: &[String]) -> bool {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    words.len() >= 6 && has(&WE) && !has(&YOU) && !has(&JOB_WORDS)
+    words.len() >= 6 && has(&WE) && !has(&YOU) && !words.iter().any(|w| JOB_SET.contains(w.as_str()))
 }
 
 /// A calendar year (1990–2039): posting dates, not job content.

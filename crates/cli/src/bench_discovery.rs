@@ -23,7 +23,9 @@ fn corpus(n: usize) -> Result<Vec<RawPosting>> {
             RawPosting {
                 source: if relisted { "rss".into() } else { p.source.clone() },
                 source_id: format!("{}-{round}{}", p.source_id, if relisted { "-relist" } else { "" }),
-                company: if round == 0 || relisted { p.company.clone() } else { format!("{} {round}", p.company) },
+                // Another employer per round: a distinct first word, since "Acme" and "Acme
+                // Europe" are one employer to the dedup rules.
+                company: if round == 0 || relisted { p.company.clone() } else { format!("Round{round} {}", p.company) },
                 title: p.title.clone(),
                 location_texts: vec![p.location.clone()],
                 workplace_hint: Some(p.workplace.as_str().to_owned()),

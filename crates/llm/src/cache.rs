@@ -145,7 +145,13 @@ pub struct SemanticCache {
     lsh: Lsh,
     last_tick: AtomicU64,
     counters: Counters,
+    /// Digests of recent inputs by exact key: a call's lookup and its store digest the same
+    /// input, and the rule's digest costs more than the embedding.
+    digests: std::sync::Mutex<HashMap<String, InputDigest>>,
 }
+
+/// How many recent digests [`SemanticCache`] keeps before it starts over.
+const DIGEST_MEMO: usize = 1024;
 
 impl std::fmt::Debug for SemanticCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -166,7 +172,15 @@ impl SemanticCache {
 
     pub fn with_parts(config: CacheConfig, backend: Arc<dyn CacheBackend>, embedder: Arc<dyn Embedder>) -> Self {
         let lsh = Lsh::new(config.lsh, embedder.dim());
-        Self { config, backend, embedder, lsh, last_tick: AtomicU64::new(0), counters: Counters::default() }
+        Self {
+            config,
+            backend,
+            embedder,
+            lsh,
+            last_tick: AtomicU64::new(0),
+            counters: Counters::default(),
+            digests: std::sync::Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn stats(&self) -> CacheStats {
@@ -230,7 +244,7 @@ impl SemanticCache {
             return Ok(Some(CacheHit { response: entry.response, kind: HitKind::Exact, similarity: 1.0 }));
         }
         let Some(semantic) = self.config.semantic.get(&req.task) else { return Ok(None) };
-        let digest = semantic.rule.digest(&req.input);
+        let digest = self.digest(semantic, &key, &req.input);
         let query = self.embedder.embed(&digest.text);
         if is_zero(&query) {
             return Ok(None);
@@ -267,6 +281,22 @@ impl SemanticCache {
         Ok(Some(CacheHit { response: entry.response, kind: HitKind::Semantic, similarity }))
     }
 
+    /// The rule's digest of `input`, remembered for the store that usually follows a miss.
+    fn digest(&self, semantic: &SemanticTask, key: &str, input: &str) -> InputDigest {
+        let mut memo = self.digests.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(d) = memo.get(key) {
+            return d.clone();
+        }
+        drop(memo);
+        let d = semantic.rule.digest(input);
+        memo = self.digests.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if memo.len() >= DIGEST_MEMO {
+            memo.clear();
+        }
+        memo.insert(key.to_owned(), d.clone());
+        d
+    }
+
     /// Marks a served entry used. Recency only steers eviction, so a failure here is logged
     /// and counted but does not withhold the answer.
     async fn touch(&self, key: &str, now: DateTime<Utc>, task: &str) {
@@ -291,7 +321,7 @@ impl SemanticCache {
         let scope = scope_of(req);
         let key = exact_key(&scope, &req.input);
         // Text without words has no meaning to compare; it would only crowd one bucket.
-        let digest = self.config.semantic.get(&req.task).map(|semantic| semantic.rule.digest(&req.input));
+        let digest = self.config.semantic.get(&req.task).map(|semantic| self.digest(semantic, &key, &req.input));
         let embedding = digest.as_ref().map(|d| self.embedder.embed(&d.text)).filter(|v| !is_zero(v));
         let facts = digest.map(|d| d.facts);
         let (embedding, buckets) = if let Some(embedding) = embedding {
