@@ -73,7 +73,7 @@ fn is_match(re: &LazyLock<Option<Regex>>, text: &str) -> bool {
 /// Sentences that are boilerplate wherever they appear.
 static BOILERPLATE_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(
-        r"(?i)equal (?:employment )?opportunit|\beeo\b|without regard to|regardless of (?:race|age|gender|sex|religion|their)|race,? colou?r|reasonable accommodation|affirmative action|protected (?:veteran|characteristic|class|status)|e-verify|recruit(?:ment|ing)? agenc|unsolicited (?:resume|cv|candidate)|headhunter|third[- ]party recruit|privacy (?:notice|policy)|applicant privacy|diverse (?:team|workforce|candidates)|we celebrate diversity|all qualified applicants",
+        r"(?i)equal (?:employment )?opportunit|\beeoc?\b|\beoe\b|without regard to|regardless of (?:race|age|gender|sex|religion|their)|race,? colou?r|reasonable accommodation|affirmative action|protected (?:veteran|characteristic|class|status)|e-verify|recruit(?:ment|ing)? agenc|unsolicited (?:resume|cv|candidate)|headhunter|third[- ]party recruit|privacy (?:notice|policy)|applicant privacy|diverse (?:team|workforce|candidates)|we celebrate diversity|all qualified applicants",
     )
 });
 
@@ -247,6 +247,22 @@ fn classify(line: &str, section: &mut Section, first: bool) -> Option<(Section, 
     }
     if let Some(item) = sections::strip_bullet(line) {
         return Some((*section, sections::is_optional(item), item.to_owned()));
+    }
+    // "About Acme", "Über Oracle": a short company heading, even when it names a product the
+    // section table would read as a skill.
+    let short = line.split_whitespace().count() <= 6 && !line.ends_with(['.', ',', ';', '!', '?']);
+    let lower = line.to_lowercase();
+    let about_the_job = ["team", "role", "job", "position", "you", "opportunity", "work you"]
+        .iter()
+        .any(|w| lower.split(|c: char| !c.is_alphanumeric()).any(|t| t == *w) || lower.contains(w) && w.contains(' '));
+    if short
+        && !about_the_job
+        && is_match(&COMPANY_HEAD, line)
+        && !line.contains(':')
+        && sections::heading_kind(line).is_none_or(|k| matches!(k, Section::Other | Section::Boilerplate))
+    {
+        *section = Section::Boilerplate;
+        return None;
     }
     let heading = sections::heading_kind(line).filter(|_| !is_match(&PAY, line) && !line.contains("://"));
     let Some(kind) = heading else {
