@@ -38,6 +38,7 @@ pub use matching::match_score;
 pub use offline::{chain_from_env, chain_from_lookup, OfflineProvider};
 pub use reuse::{analyze_job_semantic, cache_config, PostingReuse, REUSE_CANDIDATE_THRESHOLD};
 pub use salary::parse_salary;
+pub use sections::without_hidden_html;
 pub use seniority::detect_seniority;
 pub use similarity::{most_similar, title_similarity};
 pub use task::{analysis_from_output, analyze_job_output, analyze_job_request, analyze_job_schema, ANALYZE_JOB};

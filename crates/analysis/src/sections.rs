@@ -134,11 +134,18 @@ pub(crate) fn visible_text(description: &str) -> String {
     let has_blocks = ["<p", "<li", "<div", "<h1", "<h2", "<h3", "<h4", "<ul", "<ol", "<table", "<section"]
         .iter()
         .any(|t| description.contains(t) || description.contains(&t.to_uppercase()));
-    let mut html = if has_blocks { description.to_owned() } else { description.replace('\n', "<br>\n") };
+    let html = if has_blocks { description.to_owned() } else { description.replace('\n', "<br>\n") };
+    discovery::normalize::html_to_text(&without_hidden_html(&html))
+}
+
+/// HTML without the elements a browser would not show (comments, scripts, styles, elements
+/// styled invisible or marked `hidden`): the one place these rules live.
+pub fn without_hidden_html(html: &str) -> String {
+    let mut html = html.to_owned();
     for re in HIDDEN_HTML.iter() {
         html = re.replace_all(&html, " ").into_owned();
     }
-    discovery::normalize::html_to_text(&html)
+    html
 }
 
 /// Whether a line reads as instructions to an AI rather than as part of the job.

@@ -4,34 +4,12 @@
 //! tidying are `domain::text`'s; the HTML reading is here because `domain` parses no HTML.
 
 use domain::Job;
-use regex::Regex;
-use std::sync::LazyLock;
 
-/// Elements a browser would not show: comments, scripts (JSON-LD), styles, and elements styled
-/// invisible (display:none, visibility:hidden, white or zero-size text), or marked `hidden`.
-/// The same rules as the analyzer's (`analysis::sections`), which applies them to descriptions
-/// that are still HTML; a posting read here is text by the time the analyzer sees it.
-static HIDDEN_HTML: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
-        r"(?s)<!--.*?(?:-->|$)",
-        r"(?is)<script\b.*?(?:</script\s*>|$)",
-        r"(?is)<style\b.*?(?:</style\s*>|$)",
-        r#"(?is)<(span|div|p|font|li|td|section|small|em|strong|b|i)\b[^>]*style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|color\s*:\s*(?:#fff\b|#ffffff\b|white\b|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))|font-size\s*:\s*0(?:px|pt|em)?\s*(?:;|["']))[^>]*>.*?</(?:span|div|p|font|li|td|section|small|em|strong|b|i)\s*>"#,
-        r"(?is)<[a-z]+\b[^>]*\bhidden\b[^>]*>.*?</[a-z]+\s*>",
-    ]
-    .iter()
-    .filter_map(|p| Regex::new(p).ok())
-    .collect()
-});
-
-/// The text a reader of an HTML posting sees: hidden elements dropped, then
-/// `discovery::normalize::html_to_text` (blocks become lines, list items "- ", references decoded).
+/// The text a reader of an HTML posting sees: hidden elements dropped by the analyzer's rules
+/// ([`analysis::without_hidden_html`]), then `discovery::normalize::html_to_text` (blocks become
+/// lines, list items "- ", references decoded).
 pub fn visible_text(html: &str) -> String {
-    let mut html = html.to_owned();
-    for re in HIDDEN_HTML.iter() {
-        html = re.replace_all(&html, " ").into_owned();
-    }
-    discovery::normalize::html_to_text(&html)
+    discovery::normalize::html_to_text(&analysis::without_hidden_html(html))
 }
 
 /// A posting's description as plain text, whatever it was: text with character references,
