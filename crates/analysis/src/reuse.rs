@@ -22,6 +22,7 @@
 //! a city, a level word, a work-model word, a responsibility — refuses the reuse.
 
 use crate::sections::{self, Section};
+use discovery::dedup::one_edit_apart;
 use llm::cache::{InputDigest, ReuseRule, SemanticTask};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -494,7 +495,7 @@ const SENSITIVE: [&str; 16] = [
 fn typo_pair(a: &str, b: &str) -> bool {
     let (Some((ta, a)), Some((tb, b))) = (a.split_once(':'), b.split_once(':')) else { return false };
     let plain = |w: &str| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic);
-    let close = one_edit(a, b) || a.chars().count() >= 5 && b.chars().count() >= 5 && two_edits(a, b);
+    let close = one_edit_apart(a, b) || a.chars().count() >= 5 && b.chars().count() >= 5 && two_edits(a, b);
     ta == tb
         && plain(a)
         && plain(b)
@@ -520,18 +521,6 @@ fn two_edits(a: &str, b: &str) -> bool {
         prev = cur;
     }
     prev[b.len()] <= 2
-}
-
-/// Levenshtein distance at most one, or one swap of neighbouring letters.
-fn one_edit(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 1 || a == b {
-        return a == b;
-    }
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
-    let (ra, rb) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
-    (ra <= 1 && rb <= 1) || (ra == 2 && rb == 2 && a[prefix] == b[prefix + 1] && a[prefix + 1] == b[prefix])
 }
 
 #[cfg(test)]

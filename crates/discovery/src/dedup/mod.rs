@@ -139,13 +139,15 @@ fn titles_close(a: &[String], b: &[String]) -> bool {
     match (only_a.as_slice(), only_b.as_slice()) {
         ([x], [y]) => {
             let level = |w: &str| LEVEL_WORDS.contains(&w);
-            x.len() >= 4 && y.len() >= 4 && !level(x) && !level(y) && edit_distance_at_most_one(x, y)
+            x.len() >= 4 && y.len() >= 4 && !level(x) && !level(y) && one_edit_apart(x, y)
         }
         _ => false,
     }
 }
 
-fn edit_distance_at_most_one(a: &str, b: &str) -> bool {
+/// Whether two words are at most one edit apart (Levenshtein), or one swap of neighbouring
+/// letters ("reveiw" / "review"): a typo and its fix.
+pub fn one_edit_apart(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     if a.len().abs_diff(b.len()) > 1 {
         return false;
