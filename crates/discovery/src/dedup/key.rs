@@ -2,6 +2,7 @@
 //! normalized so the same job spelled differently by two boards compares equal.
 
 use crate::canonical::JobLocation;
+use crate::normalize::location::REMOTE_WORDS;
 use crate::normalize::places::{ca_province, country_code, place_key, us_state};
 
 /// Legal-form words dropped from the end of a company name ("Acme, Inc.", "Kroo Bank Ltd").
@@ -322,8 +323,6 @@ const WORLD_REGIONS: [&str; 16] = [
     "europe", "emea", "apac", "latam", "americas", "america", "asia", "africa", "eu", "oceania", "nordics", "dach",
     "benelux", "mena", "cet", "global",
 ];
-
-const REMOTE_WORDS: [&str; 5] = ["remote", "anywhere", "worldwide", "distributed", "wfh"];
 
 fn place_of(words: &[String]) -> Place {
     let mut local = Vec::new();

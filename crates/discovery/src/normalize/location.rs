@@ -82,7 +82,7 @@ pub fn parse_location(text: &str) -> ParsedLocations {
     p
 }
 
-const REMOTE_WORDS: [&str; 6] = ["remote", "anywhere", "worldwide", "telecommute", "wfh", "distributed"];
+pub(crate) const REMOTE_WORDS: [&str; 6] = ["remote", "anywhere", "worldwide", "telecommute", "wfh", "distributed"];
 
 /// Words around a remote word that are not a region ("Remote-Friendly", "USA Only", "Anywhere in
 /// the World", "Remote job", "Remote (EMEA timezones)").

@@ -4,7 +4,7 @@
 mod dates;
 mod employment;
 mod html;
-mod location;
+pub(crate) mod location;
 pub(crate) mod places;
 mod plain;
 mod salary;
