@@ -142,6 +142,86 @@ impl FromStr for Outcome {
     }
 }
 
+/// Where an application stands as a job seeker would say it (the tracker's view, next to the
+/// workflow's [`ApplicationState`]). A stage the user sets by hand wins over automatic updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Saved,
+    Applied,
+    Screening,
+    Interview,
+    Offer,
+    Rejected,
+    Withdrawn,
+    NoResponse,
+}
+
+impl Stage {
+    pub const ALL: [Self; 8] = [
+        Self::Saved,
+        Self::Applied,
+        Self::Screening,
+        Self::Interview,
+        Self::Offer,
+        Self::Rejected,
+        Self::Withdrawn,
+        Self::NoResponse,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Saved => "saved",
+            Self::Applied => "applied",
+            Self::Screening => "screening",
+            Self::Interview => "interview",
+            Self::Offer => "offer",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+            Self::NoResponse => "no_response",
+        }
+    }
+
+    /// The stage an application is at before the tracker or the user said anything.
+    pub fn of_state(state: ApplicationState, outcome: Option<Outcome>) -> Self {
+        match (state, outcome) {
+            (_, Some(o)) => Self::of_outcome(o),
+            (ApplicationState::Withdrawn, _) => Self::Withdrawn,
+            (ApplicationState::Submitted | ApplicationState::Responded | ApplicationState::Completed, _) => {
+                Self::Applied
+            }
+            _ => Self::Saved,
+        }
+    }
+
+    /// The stage an employer's answer puts an application at.
+    pub fn of_outcome(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Interview => Self::Interview,
+            Outcome::Rejection => Self::Rejected,
+            Outcome::Offer => Self::Offer,
+            Outcome::NoResponse => Self::NoResponse,
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Stage {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let k = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Self::ALL.into_iter().find(|st| st.as_str() == k).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|s| s.as_str()).collect();
+            format!("unknown stage `{s}` (one of: {})", names.join(", "))
+        })
+    }
+}
+
 /// One user's application to one job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Application {

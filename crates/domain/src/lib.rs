@@ -13,7 +13,7 @@ pub mod text;
 pub mod workflow;
 
 pub use analysis::{JobAnalysis, MatchScore, Seniority, WeightedKeyword};
-pub use application::{Application, ApplicationState, Outcome, TransitionError};
+pub use application::{Application, ApplicationState, Outcome, Stage, TransitionError};
 pub use event::{EventEnvelope, EventError, EventType, SCHEMA_VERSION};
 pub use ids::{ApplicationId, CellId, CorrelationId, EventId, JobId, UserId};
 pub use job::{Job, Salary, SalaryPeriod, WorkplaceType};

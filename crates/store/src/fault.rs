@@ -136,6 +136,78 @@ impl crate::SpendStore for FaultyStore {
 }
 
 #[async_trait]
+impl crate::ApplyStore for FaultyStore {
+    async fn begin_attempt(
+        &self,
+        attempt: &crate::SubmitAttempt,
+        caps: Option<&crate::Caps>,
+    ) -> Result<crate::AttemptStart, StoreError> {
+        self.check()?;
+        self.inner.begin_attempt(attempt, caps).await
+    }
+    async fn set_attempt_status(
+        &self,
+        user_id: UserId,
+        key: &str,
+        status: crate::AttemptStatus,
+        error: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.set_attempt_status(user_id, key, status, error, at).await
+    }
+    async fn attempts_for(&self, user_id: UserId, id: ApplicationId) -> Result<Vec<crate::SubmitAttempt>, StoreError> {
+        self.check()?;
+        self.inner.attempts_for(user_id, id).await
+    }
+    async fn stuck_attempts(&self, before: DateTime<Utc>, limit: u32) -> Result<Vec<crate::SubmitAttempt>, StoreError> {
+        self.check()?;
+        self.inner.stuck_attempts(before, limit).await
+    }
+    async fn get_audit(&self, user_id: UserId, id: ApplicationId) -> Result<Option<crate::AuditRecord>, StoreError> {
+        self.check()?;
+        self.inner.get_audit(user_id, id).await
+    }
+    async fn get_stage(&self, user_id: UserId, id: ApplicationId) -> Result<Option<crate::StageRecord>, StoreError> {
+        self.check()?;
+        self.inner.get_stage(user_id, id).await
+    }
+    async fn list_stages(&self, user_id: UserId) -> Result<Vec<crate::StageRecord>, StoreError> {
+        self.check()?;
+        self.inner.list_stages(user_id).await
+    }
+    async fn timeline(&self, user_id: UserId, id: ApplicationId) -> Result<Vec<crate::TimelineEntry>, StoreError> {
+        self.check()?;
+        self.inner.timeline(user_id, id).await
+    }
+    async fn notifications(
+        &self,
+        user_id: UserId,
+        include_dismissed: bool,
+    ) -> Result<Vec<crate::NotificationRecord>, StoreError> {
+        self.check()?;
+        self.inner.notifications(user_id, include_dismissed).await
+    }
+    async fn dismiss_notification(
+        &self,
+        user_id: UserId,
+        id: uuid::Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.check()?;
+        self.inner.dismiss_notification(user_id, id, at).await
+    }
+    async fn mailbox_cursor(&self, user_id: UserId) -> Result<Option<crate::MailboxCursor>, StoreError> {
+        self.check()?;
+        self.inner.mailbox_cursor(user_id).await
+    }
+    async fn inbound_seen(&self, user_id: UserId, key: &str) -> Result<bool, StoreError> {
+        self.check()?;
+        self.inner.inbound_seen(user_id, key).await
+    }
+}
+
+#[async_trait]
 impl Store for FaultyStore {
     fn backend(&self) -> &'static str {
         self.inner.backend()

@@ -9,6 +9,7 @@
 //! and inbox patterns).
 
 mod adapter;
+pub mod applying;
 mod error;
 pub mod fault;
 mod postgres;
@@ -20,6 +21,10 @@ mod types;
 mod view;
 mod writes;
 
+pub use applying::{
+    ApplyStore, AttemptStart, AttemptStatus, AuditRecord, Caps, MailboxCursor, NotificationRecord, StageRecord,
+    SubmitAttempt, TimelineEntry,
+};
 pub use error::StoreError;
 pub use postgres::PgStore;
 pub use sources::{SeenPosting, SourceState, SourceStore};
@@ -37,7 +42,7 @@ use std::sync::Arc;
 
 /// The one storage interface. Implementations: [`SqliteStore`], [`PgStore`].
 #[async_trait]
-pub trait Store: SourceStore + SpendStore + Send + Sync + 'static {
+pub trait Store: SourceStore + SpendStore + ApplyStore + Send + Sync + 'static {
     /// Which engine this is (`sqlite` or `postgres`).
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.

@@ -46,3 +46,4 @@ impl PgStore {
 crate::adapter::impl_store!(PgStore, sqlx::Postgres, sqlx::PgConnection, "postgres", MIGRATOR);
 crate::sources::impl_source_store!(PgStore);
 crate::spend::impl_spend_store!(PgStore);
+crate::applying::impl_apply_store!(PgStore);

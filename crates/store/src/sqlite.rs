@@ -55,3 +55,4 @@ impl SqliteStore {
 crate::adapter::impl_store!(SqliteStore, sqlx::Sqlite, sqlx::SqliteConnection, "sqlite", MIGRATOR);
 crate::sources::impl_source_store!(SqliteStore);
 crate::spend::impl_spend_store!(SqliteStore);
+crate::applying::impl_apply_store!(SqliteStore);

@@ -140,6 +140,37 @@ pub enum Write {
     },
     /// Replaces a job's stored content (the posting changed on its board).
     UpdateJob(Job),
+    /// The final status of a ledger row, committed with the submission it records.
+    FinishAttempt {
+        idempotency_key: String,
+        status: crate::AttemptStatus,
+        error: Option<String>,
+        at: DateTime<Utc>,
+    },
+    /// The audit copy of what was sent (at most one per application).
+    RecordAudit {
+        application_id: ApplicationId,
+        channel: String,
+        audit: Value,
+        at: DateTime<Utc>,
+    },
+    /// A timeline entry; with a stage, also the application's stage (a user's stage is only
+    /// replaced by the user).
+    Track(crate::TimelineEntry),
+    /// How far the user's mailbox has been read.
+    MailboxCursor {
+        cursor: crate::MailboxCursor,
+        at: DateTime<Utc>,
+    },
+    /// An inbound email, once per `message_key`.
+    RecordInbound {
+        message_key: String,
+        application_id: Option<ApplicationId>,
+        kind: String,
+        subject: String,
+        sender: String,
+        received_at: DateTime<Utc>,
+    },
 }
 
 /// Everything one step does, applied atomically by [`crate::Store::commit`].

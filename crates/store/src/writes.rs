@@ -175,6 +175,76 @@ macro_rules! apply_write_fn {
                         .await
                         .map_err(|e| sql::write_err(e, || format!("notification {}", n.id)))?;
                 }
+                Write::FinishAttempt { idempotency_key, status, error, at } => {
+                    sqlx::query($crate::applying::SET_ATTEMPT)
+                        .bind(status.as_str())
+                        .bind(error.as_deref())
+                        .bind(sql::ts(*at))
+                        .bind(&user)
+                        .bind(idempotency_key)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(|e| sql::write_err(e, || format!("submit attempt {idempotency_key}")))?;
+                }
+                Write::RecordAudit { application_id, channel, audit, at } => {
+                    sqlx::query($crate::applying::INSERT_AUDIT)
+                        .bind(application_id.to_string())
+                        .bind(&user)
+                        .bind(channel)
+                        .bind(serde_json::to_string(audit).map_err(StoreError::corrupt)?)
+                        .bind(sql::ts(*at))
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(|e| sql::write_err(e, || format!("audit of application {application_id}")))?;
+                }
+                Write::Track(entry) => {
+                    let what = || format!("timeline of application {}", entry.application_id);
+                    if let Some(stage) = entry.stage {
+                        sqlx::query($crate::applying::UPSERT_STAGE)
+                            .bind(entry.application_id.to_string())
+                            .bind(&user)
+                            .bind(stage.as_str())
+                            .bind(&entry.source)
+                            .bind(sql::ts(entry.at))
+                            .execute(&mut *conn)
+                            .await
+                            .map_err(|e| sql::write_err(e, what))?;
+                    }
+                    sqlx::query($crate::applying::INSERT_TIMELINE)
+                        .bind(entry.id.to_string())
+                        .bind(&user)
+                        .bind(entry.application_id.to_string())
+                        .bind(entry.stage.map(|s| s.as_str()))
+                        .bind(entry.note.as_deref())
+                        .bind(&entry.source)
+                        .bind(sql::ts(entry.at))
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(|e| sql::write_err(e, what))?;
+                }
+                Write::MailboxCursor { cursor, at } => {
+                    sqlx::query($crate::applying::SET_MAILBOX_CURSOR)
+                        .bind(&user)
+                        .bind(i64::from(cursor.uid_validity))
+                        .bind(i64::from(cursor.last_uid))
+                        .bind(sql::ts(*at))
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(|e| sql::write_err(e, || "mailbox cursor".to_owned()))?;
+                }
+                Write::RecordInbound { message_key, application_id, kind, subject, sender, received_at } => {
+                    sqlx::query($crate::applying::INSERT_INBOUND)
+                        .bind(&user)
+                        .bind(message_key)
+                        .bind(application_id.map(|a| a.to_string()))
+                        .bind(kind)
+                        .bind(subject)
+                        .bind(sender)
+                        .bind(sql::ts(*received_at))
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(|e| sql::write_err(e, || format!("inbound email {message_key}")))?;
+                }
                 Write::SeePosting { spec, source_id, content_hash, job_id, at } => {
                     sqlx::query($crate::sources::SEE_POSTING)
                         .bind(&user)
