@@ -132,6 +132,7 @@ mod tests {
             posted_at: None,
             discovered_at: DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap(),
             content_hash: String::new(),
+            application_questions: None,
         }
     }
 

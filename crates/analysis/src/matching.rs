@@ -241,6 +241,7 @@ mod tests {
             posted_at: None,
             discovered_at: "2026-01-15T00:00:00Z".parse().unwrap(),
             content_hash: String::new(),
+            application_questions: None,
         }
     }
 

@@ -274,6 +274,7 @@ mod tests {
             posted_at: None,
             discovered_at: DateTime::UNIX_EPOCH,
             content_hash: String::new(),
+            application_questions: None,
         }
     }
 

@@ -67,6 +67,11 @@ pub struct AgentCtx {
     /// configuration); `None`: the workflow renders no PDF. Content-addressed, so a repeated
     /// step writes the same object again, never a second one.
     pub artifacts: Option<Arc<dyn render::artifacts::ArtifactStore>>,
+    /// The channels applications leave through (the sandbox alone unless configured).
+    pub channels: crate::submission::Channels,
+    /// The submission ledger: the one store write outside a unit of work, because the
+    /// idempotency key must be durable *before* the send it guards.
+    pub ledger: Arc<dyn store::ApplyStore>,
 }
 
 /// An AI client with only the offline provider (no keys, no network), reporting to `metrics`.

@@ -63,6 +63,12 @@ pub struct CellConfig {
     pub artifacts_dir: Option<std::path::PathBuf>,
     /// The PDF template of the generate step (`classic`, `modern` or `ats`).
     pub pdf_template: String,
+    /// How applications leave (the top-level `submit` section; the binary copies it here).
+    #[serde(skip)]
+    pub submit: SubmitConfig,
+    /// How answers are followed (the top-level `track` section; copied here by the binary).
+    #[serde(skip)]
+    pub track: TrackConfig,
 }
 
 impl Default for CellConfig {
@@ -77,6 +83,8 @@ impl Default for CellConfig {
             sandbox: SandboxConfig::default(),
             artifacts_dir: None,
             pdf_template: "ats".into(),
+            submit: SubmitConfig::default(),
+            track: TrackConfig::default(),
         }
     }
 }
@@ -93,6 +101,7 @@ impl CellConfig {
         if self.workers_per_consumer == 0 || self.workers_per_consumer > 1024 {
             return Err("cell.workers_per_consumer must be between 1 and 1024".into());
         }
+        self.submit.validate()?;
         if self.relay_batch == 0 {
             return Err("cell.relay_batch must be at least 1".into());
         }
@@ -123,5 +132,166 @@ impl CellConfig {
 
     pub fn sweep_interval(&self) -> Duration {
         Duration::from_millis(self.sweep_interval_ms.max(10))
+    }
+}
+
+/// Whether applications go out on their own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmitMode {
+    /// Nothing is sent until the user approves (`applyflow apply approve ID`).
+    #[default]
+    Review,
+    /// Sent as soon as the resume is ready, within the caps, when the user's profile allows it
+    /// (`automation_mode: auto`).
+    Auto,
+}
+
+/// Sends allowed per UTC day (auto mode and approvals alike).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CapsConfig {
+    pub per_day: u32,
+    pub per_company: u32,
+    pub per_channel: u32,
+}
+
+impl Default for CapsConfig {
+    fn default() -> Self {
+        Self { per_day: 10, per_company: 2, per_channel: 10 }
+    }
+}
+
+/// `submit.channels.email`: SMTP relay for applications to an address a posting names.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmailChannelConfig {
+    /// e.g. `smtp://127.0.0.1:2525`, `smtps://user:pass@smtp.example.com`.
+    pub smtp_url: Option<String>,
+    /// The From address (the user's own address is the Reply-To).
+    pub from: Option<String>,
+}
+
+/// `submit.channels.greenhouse` / `.lever`: an ATS API with the employer's key.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AtsChannelConfig {
+    pub base_url: String,
+    pub api_key: Option<String>,
+}
+
+/// `submit.channels.webhook`: a signed JSON POST for integrations.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhookChannelConfig {
+    pub url: Option<String>,
+    pub secret: Option<String>,
+}
+
+/// `submit.channels`: a channel is configured when its URL (and key or secret) is set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChannelsConfig {
+    pub email: EmailChannelConfig,
+    pub greenhouse: AtsChannelConfig,
+    pub lever: AtsChannelConfig,
+    pub webhook: WebhookChannelConfig,
+}
+
+impl Default for ChannelsConfig {
+    fn default() -> Self {
+        Self {
+            email: EmailChannelConfig::default(),
+            greenhouse: AtsChannelConfig { base_url: "https://boards-api.greenhouse.io".into(), api_key: None },
+            lever: AtsChannelConfig { base_url: "https://api.lever.co".into(), api_key: None },
+            webhook: WebhookChannelConfig::default(),
+        }
+    }
+}
+
+/// `submit`: how applications leave.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SubmitConfig {
+    pub mode: SubmitMode,
+    pub caps: CapsConfig,
+    pub channels: ChannelsConfig,
+    /// Per request to a channel.
+    pub timeout_secs: u64,
+    /// A ledger row still `sending` this long after its last change is looked at by the
+    /// reconcile step (a crash between send and record).
+    pub reconcile_after_secs: u64,
+}
+
+impl Default for SubmitConfig {
+    fn default() -> Self {
+        Self {
+            mode: SubmitMode::Review,
+            caps: CapsConfig::default(),
+            channels: ChannelsConfig::default(),
+            timeout_secs: 30,
+            reconcile_after_secs: 120,
+        }
+    }
+}
+
+/// `track.imap`: the user's mailbox, read by `applyflow track sync`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImapSettings {
+    /// `imap://host:143` (loopback only) or `imaps://host:993`.
+    pub url: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub mailbox: String,
+}
+
+impl Default for ImapSettings {
+    fn default() -> Self {
+        Self { url: None, username: None, password: None, mailbox: "INBOX".into() }
+    }
+}
+
+/// `track`: following applications to their outcome.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrackConfig {
+    /// Days without an answer after which a sent application counts as `no response`.
+    pub no_response_days: u32,
+    pub imap: ImapSettings,
+}
+
+impl Default for TrackConfig {
+    fn default() -> Self {
+        Self { no_response_days: 21, imap: ImapSettings::default() }
+    }
+}
+
+impl SubmitConfig {
+    /// Checks what a typo could break, naming the key.
+    pub fn validate(&self) -> Result<(), String> {
+        let c = &self.caps;
+        for (k, v) in [("per_day", c.per_day), ("per_company", c.per_company), ("per_channel", c.per_channel)] {
+            if v > 10_000 {
+                return Err(format!("submit.caps.{k} must be at most 10000, got {v}"));
+            }
+        }
+        if self.timeout_secs == 0 || self.timeout_secs > 600 {
+            return Err(format!("submit.timeout_secs must be between 1 and 600, got {}", self.timeout_secs));
+        }
+        let ch = &self.channels;
+        if ch.email.smtp_url.is_some() && ch.email.from.is_none() {
+            return Err("submit.channels.email.from must be set when submit.channels.email.smtp_url is".into());
+        }
+        if ch.webhook.url.is_some() && ch.webhook.secret.as_deref().is_none_or(|s| s.len() < 16) {
+            return Err("submit.channels.webhook.secret must be set (at least 16 characters) with the url".into());
+        }
+        for (k, ats) in [("greenhouse", &ch.greenhouse), ("lever", &ch.lever)] {
+            if ats.base_url.is_empty() {
+                continue;
+            }
+            url::Url::parse(&ats.base_url).map_err(|e| format!("submit.channels.{k}.base_url: {e}"))?;
+        }
+        Ok(())
     }
 }

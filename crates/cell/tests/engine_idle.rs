@@ -16,7 +16,8 @@ use store::UnitOfWork;
 
 fn manual_cell(store: store::DynStore, clock: Arc<ManualClock>, agents: Vec<Arc<dyn Agent>>) -> Cell {
     // The sandbox employer answers after two days and closes silent applications after 14.
-    let config = CellConfig { time_compression: 1000, ..CellConfig::default() };
+    let mut config = CellConfig { time_compression: 1000, ..CellConfig::default() };
+    config.submit.mode = cell::config::SubmitMode::Auto;
     Cell::new(store, Arc::new(bus::InProcessBus::new(1024)), config, clock, WorkflowDefinition::standard(), agents)
 }
 

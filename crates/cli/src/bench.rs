@@ -51,6 +51,12 @@ pub enum BenchCommand {
     /// posting, NUL bytes) and prints, per fault, workflows completed, lost, duplicated and the
     /// time to recover, as JSON.
     Faults(crate::bench_faults::BenchFaultsArgs),
+    /// Each submit channel (sandbox, Greenhouse, Lever, webhook, email) against a loopback
+    /// receiver: submissions per second and p50/p99 latency, as JSON.
+    Submit(crate::bench_submit::BenchSubmitArgs),
+    /// The reply classifier on labelled recruiter emails: accuracy, macro-F1 and a per-label
+    /// table, as JSON.
+    Track(crate::bench_track::BenchTrackArgs),
 }
 
 pub async fn run(env: &Env, cmd: BenchCommand) -> Result<()> {
@@ -61,6 +67,8 @@ pub async fn run(env: &Env, cmd: BenchCommand) -> Result<()> {
         BenchCommand::Tailor(args) => crate::tailor_cmd::bench(args).await,
         BenchCommand::Render(args) => crate::render_cmd::bench(args),
         BenchCommand::Faults(args) => crate::bench_faults::run(env, args).await,
+        BenchCommand::Submit(args) => crate::bench_submit::run(args).await,
+        BenchCommand::Track(args) => crate::bench_track::run(&args),
     }
 }
 
@@ -105,6 +113,8 @@ async fn pipeline(env: &Env, applications: usize, users: usize) -> Result<()> {
     cfg.sandbox.no_response_window_secs = 0.0;
     cfg.time_compression = 1000;
     cfg.poll_interval_ms = 5;
+    // The pipeline bench submits through the sandbox, on its own.
+    cfg.submit = cell::config::SubmitConfig { mode: cell::config::SubmitMode::Auto, ..Default::default() };
     let (cell, ai) = bench_env.cell(store.clone(), cfg).await?;
     let engine = cell.start().await?;
     let started = Instant::now();

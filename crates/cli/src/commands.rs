@@ -250,6 +250,10 @@ pub async fn run_engine(env: &Env, until_idle: bool) -> Result<()> {
         if until_idle {
             let report = cell.run_until_idle().await?;
             let open = open_workflows(&store, &users).await?;
+            let mut waiting = 0;
+            for u in &users {
+                waiting += store.application_state_counts(u.id).await?.get("needs_user").copied().unwrap_or(0);
+            }
             println!(
                 "{}",
                 serde_json::json!({
@@ -257,7 +261,8 @@ pub async fn run_engine(env: &Env, until_idle: bool) -> Result<()> {
                     "timers_fired": report.timers_fired,
                     "stuck": report.stuck,
                     "open_workflows": open,
-                    "note": "open workflows wait for a timer (an employer's answer or the no-response window); run again later or keep `applyflow serve` running",
+                    "waiting_for_you": waiting,
+                    "note": "open workflows wait for a timer (an employer's answer or the no-response window); run again later or keep `applyflow serve` running; `applyflow apply list --status needs_user` shows what waits for your approval",
                 })
             );
         } else {

@@ -215,6 +215,10 @@ pub struct Config {
     pub discovery: DiscoveryConfig,
     pub ai: AiSettings,
     pub http: HttpSettings,
+    /// How applications leave: `submit.mode`, `submit.caps.*`, `submit.channels.*`.
+    pub submit: cell::config::SubmitConfig,
+    /// How answers are followed: `track.no_response_days`, `track.imap.*`.
+    pub track: cell::config::TrackConfig,
 }
 
 impl Default for Config {
@@ -228,6 +232,8 @@ impl Default for Config {
             discovery: DiscoveryConfig::default(),
             ai: AiSettings::default(),
             http: HttpSettings::default(),
+            submit: cell::config::SubmitConfig::default(),
+            track: cell::config::TrackConfig::default(),
         }
     }
 }
@@ -247,8 +253,10 @@ impl Config {
                 fig = fig.merge(Serialized::default("database_url", url));
             }
         }
-        let config: Config =
+        let mut config: Config =
             fig.extract().with_context(|| format!("invalid configuration (file {})", file.display()))?;
+        config.cell.submit = config.submit.clone();
+        config.cell.track = config.track.clone();
         config.validate().with_context(|| format!("invalid configuration (file {})", file.display()))?;
         Ok(config)
     }

@@ -39,6 +39,8 @@ pub async fn run(env: &Env, jobs: Option<usize>) -> Result<()> {
     cfg.time_compression = env.config.demo.time_compression;
     cfg.sandbox.response_delay_secs = env.config.demo.response_delay_secs;
     cfg.sandbox.no_response_window_secs = env.config.demo.no_response_window_secs;
+    // The demo sends through the sandbox only, on its own: nothing leaves this machine.
+    cfg.submit = cell::config::SubmitConfig { mode: cell::config::SubmitMode::Auto, ..Default::default() };
     let (cell, ai) = env.cell(store.clone(), cfg).await?;
     let engine = cell.start().await?;
 

@@ -3,9 +3,12 @@
 
 mod ai;
 mod ai_spend;
+mod apply_cmd;
 mod bench;
 mod bench_discovery;
 mod bench_faults;
+mod bench_submit;
+mod bench_track;
 mod commands;
 mod config;
 mod demo;
@@ -91,6 +94,17 @@ enum Command {
     /// Measure throughput and latency; prints JSON.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Review, approve, reject or withdraw applications.
+    #[command(subcommand)]
+    Apply(apply_cmd::ApplyCommand),
+    /// What needs your attention (list, or dismiss one).
+    Notifications(apply_cmd::NotificationsArgs),
+    /// Follow applications: read replies from your mailbox, or record a stage yourself.
+    #[command(subcommand)]
+    Track(apply_cmd::TrackCommand),
+    /// Export every application with its stage and outcome.
+    #[command(subcommand)]
+    Applications(apply_cmd::ApplicationsCommand),
     /// Print the effective configuration (secrets hidden).
     Config(config::ConfigArgs),
 }
@@ -133,5 +147,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Render(a) => render_cmd::run(&env, a),
         Command::Templates(c) => render_cmd::templates(c),
         Command::Config(a) => config::show(&env, &a),
+        Command::Apply(c) => apply_cmd::apply(&env, c).await,
+        Command::Notifications(a) => apply_cmd::notifications(&env, a).await,
+        Command::Track(c) => apply_cmd::track(&env, c).await,
+        Command::Applications(c) => apply_cmd::applications(&env, c).await,
     }
 }

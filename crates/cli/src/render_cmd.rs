@@ -136,7 +136,7 @@ pub fn templates(cmd: TemplatesCommand) -> Result<()> {
 /// The built-in two-page benchmark resume.
 const BENCH_RESUME: &str = include_str!("../../render/data/two_page.resume.json");
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

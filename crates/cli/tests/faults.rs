@@ -50,6 +50,13 @@ fn every_fault_loses_nothing_and_duplicates_nothing() {
     assert!(row("database_unavailable")["detail"]["calls_refused_during_outage"].as_u64().unwrap() > 0);
     assert!(row("llm_absurd_retry_after")["detail"]["provider_requests"].as_u64().unwrap() > 0);
     assert_eq!(row("sigterm")["detail"]["graceful_exit_0"], true);
+    let kill = &row("sigkill")["detail"];
+    assert!(kill["webhook_submissions"].as_u64().unwrap() > 0, "{kill:#}");
+    assert_eq!(kill["webhook_submissions"], kill["webhook_reference_submissions"], "{kill:#}");
+    assert_eq!(
+        (kill["submissions_never_arrived"].as_u64(), kill["submissions_unrecorded"].as_u64()),
+        (Some(0), Some(0))
+    );
     let boards = &row("board_drops_posting")["detail"];
     assert_eq!(boards["withdrawn_while_still_listed"], 0);
     assert_eq!(boards["job_text_overwritten_by_aggregator"], false);

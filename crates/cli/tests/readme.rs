@@ -49,8 +49,17 @@ async fn the_try_the_api_steps_work_as_written() {
     let started = Instant::now();
     let idle = last_json(&applyflow(d, &["run", "--until-idle"]));
     assert!(started.elapsed() < Duration::from_secs(120), "run --until-idle must not wait for timers");
-    assert!(idle["open_workflows"].as_u64().unwrap() > 0, "workflows wait on the employer's timers: {idle}");
+    assert!(idle["waiting_for_you"].as_u64().unwrap() > 0, "review mode: applications wait for approval: {idle}");
     assert_eq!(idle["stuck"], 0, "{idle}");
+
+    // `apply list --status needs_user`, then approve the first one by the short id the table shows.
+    let listed = applyflow(d, &["apply", "list", "--status", "needs_user", "--user", "me@example.com"]);
+    let table = String::from_utf8_lossy(&listed.stdout).into_owned();
+    let short = table.lines().nth(1).and_then(|l| l.split_whitespace().next()).unwrap_or_else(|| panic!("{table}"));
+    let sent = last_json(&applyflow(d, &["apply", "approve", short, "--user", "me@example.com"]));
+    assert_eq!(sent["status"], "sent", "{sent}");
+    let idle = last_json(&applyflow(d, &["run", "--until-idle"]));
+    assert!(idle["open_workflows"].as_u64().unwrap() > 0, "the sent one waits on the employer's timer: {idle}");
 
     let mut serve = Command::new(env!("CARGO_BIN_EXE_applyflow"))
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])

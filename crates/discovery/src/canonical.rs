@@ -127,6 +127,7 @@ impl CanonicalJob {
             posted_at: self.posted_at,
             discovered_at: chrono::DateTime::UNIX_EPOCH,
             content_hash: String::new(),
+            application_questions: self.application_questions.clone(),
         };
         job.content_hash = crate::content_hash(&job);
         job

@@ -106,6 +106,7 @@ impl FeedEntry {
             posted_at: self.posted_at,
             discovered_at: DateTime::UNIX_EPOCH,
             content_hash: String::new(),
+            application_questions: None,
         };
         job.content_hash = content_hash(&job);
         job
@@ -134,6 +135,7 @@ pub fn to_job(p: &Job, id: JobId, user_id: UserId, now: DateTime<Utc>) -> Job {
         posted_at: p.posted_at,
         discovered_at: now,
         content_hash: content_hash(p),
+        application_questions: p.application_questions.clone(),
     }
 }
 

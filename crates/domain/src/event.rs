@@ -273,9 +273,16 @@ pub struct ApplicationSubmitted {
 pub struct ResponseReceived {
     pub job_id: JobId,
     pub application_id: ApplicationId,
-    pub outcome: Outcome,
-    /// `employer` for an answer, `response_window` when none came in time.
+    /// What the answer decides; `None` for a reply that decides nothing yet (an
+    /// acknowledgement, a request for information).
+    pub outcome: Option<Outcome>,
+    /// `employer` (the sandbox employer), `response_window` when no answer came in time,
+    /// `email` for a classified reply in the user's mailbox, `user` when the user recorded it.
     pub source: String,
+    /// The classified kind of an email reply: `acknowledgement`, `rejection`, `interview`,
+    /// `info_request`, `offer` or `other`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
 }
 
 /// `workflow.completed`: the application's workflow is finished.

@@ -95,6 +95,10 @@ pub struct Job {
     pub discovered_at: DateTime<Utc>,
     /// Hash of the posting's content, to notice changes.
     pub content_hash: String,
+    /// The board's application form when it publishes one (Greenhouse `questions`, …), as
+    /// the board sent it; the submitter answers it from the profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_questions: Option<serde_json::Value>,
 }
 
 impl Job {
@@ -116,6 +120,7 @@ impl Job {
             posted_at: None,
             discovered_at: DateTime::UNIX_EPOCH,
             content_hash: String::new(),
+            application_questions: None,
         }
     }
 

@@ -88,4 +88,46 @@ impl StoreView {
     ) -> Result<Vec<(String, String)>, StoreError> {
         self.0.open_postings_of_job(user_id, job_id).await
     }
+
+    pub async fn list_resumes(
+        &self,
+        user_id: UserId,
+        id: ApplicationId,
+    ) -> Result<Vec<domain::TailoredResume>, StoreError> {
+        self.0.list_resumes(user_id, id).await
+    }
+
+    pub async fn get_document(
+        &self,
+        user_id: UserId,
+        id: ApplicationId,
+        variant_id: &str,
+        format: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.0.get_document(user_id, id, variant_id, format).await
+    }
+
+    pub async fn get_submission(
+        &self,
+        user_id: UserId,
+        id: ApplicationId,
+    ) -> Result<Option<crate::Submission>, StoreError> {
+        self.0.get_submission(user_id, id).await
+    }
+
+    pub async fn attempts_for(
+        &self,
+        user_id: UserId,
+        id: ApplicationId,
+    ) -> Result<Vec<crate::SubmitAttempt>, StoreError> {
+        self.0.attempts_for(user_id, id).await
+    }
+
+    pub async fn get_stage(
+        &self,
+        user_id: UserId,
+        id: ApplicationId,
+    ) -> Result<Option<crate::StageRecord>, StoreError> {
+        self.0.get_stage(user_id, id).await
+    }
 }

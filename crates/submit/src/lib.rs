@@ -1,8 +1,10 @@
-//! Application submitters. Today: the sandbox, which "submits" without contacting anyone, and
+//! Application channels ([`channel::Channel`]: email, Greenhouse, Lever, webhook, sandbox) and
 //! the simulated employer that answers sandbox applications.
 //!
 //! Everything is deterministic: a decision is a pure function of a key (e.g. the application
 //! id), so a replayed or retried workflow gets the same answer and tests need no random source.
+
+pub mod channel;
 
 use domain::{ApplicationId, Outcome};
 use serde::{Deserialize, Serialize};

@@ -24,6 +24,7 @@ pub(crate) fn job(title: &str, description: &str) -> Job {
         posted_at: None,
         discovered_at: DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap(),
         content_hash: String::new(),
+        application_questions: None,
     }
 }
 

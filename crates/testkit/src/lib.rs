@@ -4,6 +4,9 @@
 // Test fixtures stamp wall-clock times and fresh ids; production code takes them from a Clock.
 #![allow(clippy::disallowed_methods)]
 
+pub mod dovecot;
+pub mod smtp;
+
 use sqlx::Connection;
 use store::DynStore;
 

@@ -32,6 +32,8 @@ impl Agent for CompletionAgent {
             Ok(EventPayload::ResponseReceived(r)) => r.outcome,
             _ => return Err(AgentError::Permanent("response.received payload expected".into())),
         };
+        // A reply that decides nothing (an acknowledgement) leaves the workflow open.
+        let Some(outcome) = outcome else { return Ok(unit) };
         unit.writes.push(Write::Transition {
             application_id: app.id,
             from: ApplicationState::Responded,

@@ -1,16 +1,16 @@
-//! SubmitterAgent: `resume.generated` → send the selected variant → `application.submitted`.
-//! Exactly once: the submission receipt has the application id as its primary key and is
-//! committed with the state change, so a redelivered event cannot submit twice. Error
-//! strategy `notify_user`: the application waits for the user.
+//! SubmitterAgent: `resume.generated` → [`crate::submission::submit`] → `application.submitted`
+//! (auto mode, within the caps), or the application waits for the user's approval (review
+//! mode, the default) or for what only the user can supply. Exactly once: see
+//! [`crate::submission::flow`]. Error strategy `notify_user`.
 
-use super::{application_of, fail_workflow, follow_up, unit_for};
+use super::{application_of, fail_workflow, unit_for};
 use crate::agent::{Agent, AgentCtx, AgentError};
+use crate::submission::{submit, Decision, SubmitRequest};
 use async_trait::async_trait;
-use domain::event::{ApplicationSubmitted, EventPayload};
-use domain::{ApplicationState, AutomationMode, ErrorStrategy, EventEnvelope, EventType, StepName};
-use store::{Notification, Submission, UnitOfWork, Write};
+use domain::{ApplicationState, ErrorStrategy, EventEnvelope, EventType, StepName};
+use store::UnitOfWork;
 
-/// Submits applications (today through the `sandbox` method, which records locally).
+/// Submits applications through the configured channels.
 pub struct SubmitterAgent;
 
 #[async_trait]
@@ -27,64 +27,17 @@ impl Agent for SubmitterAgent {
 
     async fn handle(&self, event: &EventEnvelope, ctx: &AgentCtx) -> Result<UnitOfWork, AgentError> {
         let app = application_of(event, ctx).await?;
-        let mut unit = unit_for(event, ctx);
         if app.state != ApplicationState::Generated {
-            return Ok(unit);
+            return Ok(unit_for(event, ctx));
         }
-        let profile = ctx.store.get_profile(event.user_id).await?;
-        let mode = profile.map(|p| p.preferences.automation_mode).unwrap_or_default();
-        if mode != AutomationMode::Auto {
-            // The user asked to review or submit themselves.
-            unit.writes.push(Write::Transition {
-                application_id: app.id,
-                from: app.state,
-                to: ApplicationState::NeedsUser,
-                outcome: None,
-                variant_id: None,
-                reason: Some(format!("automation mode `{mode:?}` leaves submission to the user")),
-                at: unit.at,
-            });
-            unit.writes.push(Write::Notify(Notification {
-                id: ctx.clock.new_id(),
-                user_id: event.user_id,
-                application_id: Some(app.id),
-                message: "A tailored resume is ready for your review.".into(),
-                created_at: unit.at,
-            }));
-            return Ok(unit);
+        let req = SubmitRequest { app: &app, cause: Some(event), by_user: false, answers: Vec::new(), resend: false };
+        match submit(ctx, req).await? {
+            Decision::Commit(unit) => Ok(unit),
+            Decision::Refused(why) => {
+                tracing::info!(application = %app.id, %why, "not submitted");
+                Ok(unit_for(event, ctx))
+            }
         }
-        let variant_id = app.variant_id.clone().ok_or_else(|| AgentError::Permanent("no variant selected".into()))?;
-        let method = ctx.policy(StepName::Submit)?.param("method").unwrap_or("sandbox").to_owned();
-        let confirmation = submit::sandbox_confirmation(app.id);
-        unit.writes.push(Write::RecordSubmission(Submission {
-            application_id: app.id,
-            user_id: event.user_id,
-            method: method.clone(),
-            variant_id: variant_id.clone(),
-            confirmation: confirmation.clone(),
-            submitted_at: unit.at,
-        }));
-        unit.writes.push(Write::Transition {
-            application_id: app.id,
-            from: ApplicationState::Generated,
-            to: ApplicationState::Submitted,
-            outcome: None,
-            variant_id: None,
-            reason: None,
-            at: unit.at,
-        });
-        unit.events.push(follow_up(
-            event,
-            ctx,
-            &EventPayload::ApplicationSubmitted(ApplicationSubmitted {
-                job_id: app.job_id,
-                application_id: app.id,
-                method,
-                variant_id,
-                confirmation,
-            }),
-        ));
-        Ok(unit)
     }
 
     async fn on_exhausted(

@@ -1,5 +1,6 @@
-//! TrackerAgent: `application.submitted` → schedule the employer's answer (sandbox) or the
-//! close of the response window. The timer carries the `response.received` event, id and all,
+//! TrackerAgent: `application.submitted` → schedule the employer's answer (sandbox) or, for an
+//! application that really left, the close of the response window (`track.no_response_days`;
+//! a reply that arrives first moves the application on and the timer is dropped). The timer carries the `response.received` event, id and all,
 //! so firing it twice cannot emit twice.
 
 use super::{application_of, unit_for};
@@ -35,8 +36,17 @@ impl Agent for TrackerAgent {
             .get_job(event.user_id, app.job_id)
             .await?
             .ok_or_else(|| AgentError::Permanent(format!("job {} not found", app.job_id)))?;
-        // Keyed by the posting, not by generated ids, so a rerun makes the same decision.
-        let decision = ctx.config.sandbox.employer().decide(&format!("{}:{}", job.source, job.source_id));
+        let method = match event.typed_payload() {
+            Ok(EventPayload::ApplicationSubmitted(s)) => s.method,
+            _ => "sandbox".into(),
+        };
+        let decision = if method == "sandbox" {
+            // Keyed by the posting, not by generated ids, so a rerun makes the same decision.
+            ctx.config.sandbox.employer().decide(&format!("{}:{}", job.source, job.source_id))
+        } else {
+            let days = u64::from(ctx.config.track.no_response_days.max(1));
+            submit::Decision { outcome: Outcome::NoResponse, after: std::time::Duration::from_secs(days * 86_400) }
+        };
         let after = chrono::Duration::from_std(decision.after).unwrap_or(chrono::Duration::zero());
         let due_at = unit.at + after;
         let source = if decision.outcome == Outcome::NoResponse { "response_window" } else { "employer" };
@@ -48,8 +58,9 @@ impl Agent for TrackerAgent {
             &EventPayload::ResponseReceived(ResponseReceived {
                 job_id: app.job_id,
                 application_id: app.id,
-                outcome: decision.outcome,
+                outcome: Some(decision.outcome),
                 source: source.into(),
+                reply: None,
             }),
         );
         unit.writes.push(Write::ScheduleTimer(Timer {

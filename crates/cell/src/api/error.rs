@@ -11,6 +11,8 @@ pub enum ErrorCode {
     ValidationError,
     Unauthorized,
     NotFound,
+    /// The action does not fit the resource's current state (already sent, already withdrawn, …).
+    Conflict,
     /// Too many requests: the user's request rate was exceeded.
     RateLimited,
     ServiceUnavailable,
@@ -23,6 +25,7 @@ impl ErrorCode {
             Self::ValidationError => "VALIDATION_ERROR",
             Self::Unauthorized => "UNAUTHORIZED",
             Self::NotFound => "NOT_FOUND",
+            Self::Conflict => "CONFLICT",
             Self::RateLimited => "RATE_LIMITED",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::InternalError => "INTERNAL_ERROR",
@@ -34,6 +37,7 @@ impl ErrorCode {
             Self::ValidationError => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
@@ -72,6 +76,26 @@ impl From<store::StoreError> for ApiError {
         // The cause is logged; the body says only that it was ours.
         tracing::error!(error = %e, "storage error");
         Self::new(ErrorCode::InternalError, "internal error; the request id identifies it in the logs")
+    }
+}
+
+impl From<crate::applying::ActionError> for ApiError {
+    fn from(e: crate::applying::ActionError) -> Self {
+        use crate::agent::AgentError;
+        use crate::applying::ActionError;
+        match e {
+            // Another user's id lands here too: 404, never 403.
+            ActionError::NotFound(_) => Self::not_found("application"),
+            ActionError::Refused(why) => Self::new(ErrorCode::Conflict, why),
+            ActionError::Unavailable(why) => Self::new(ErrorCode::ServiceUnavailable, why),
+            // Missing data the user must supply (a profile, ...): their own business, told as is.
+            ActionError::Agent(AgentError::Permanent(why)) => Self::new(ErrorCode::Conflict, why),
+            ActionError::Agent(AgentError::Transient(why)) => Self::new(ErrorCode::ServiceUnavailable, why),
+            ActionError::Agent(e) => {
+                tracing::error!(error = %e, cause = ?std::error::Error::source(&e), "user action failed");
+                Self::new(ErrorCode::InternalError, "internal error; the request id identifies it in the logs")
+            }
+        }
     }
 }
 

@@ -1,10 +1,13 @@
-//! The cell's HTTP API (axum): health, readiness, metrics, and the read-only v1 resources of
-//! the user the bearer API key belongs to.
+//! The cell's HTTP API (axum): health, readiness, metrics, and the v1 resources of the user the
+//! bearer API key belongs to: jobs and applications to read, and the user's actions on an
+//! application (approve, reject, withdraw, stage, documents) and notifications
+//! ([`applications`]).
 //!
 //! **API boundary:** every `/api/v1` handler receives an [`auth::AuthUser`] and passes its id to
 //! every store call; ids of another user's rows therefore answer 404, never 403, so they do not
 //! reveal that the row exists.
 
+mod applications;
 pub mod auth;
 pub mod error;
 mod limits;
@@ -35,6 +38,8 @@ pub struct ApiState {
     pub ai: llm::AiClient,
     /// Time and request ids.
     pub clock: crate::clock::DynClock,
+    /// The cell itself: the user's actions on applications go through it.
+    pub cell: crate::Cell,
 }
 
 impl ApiState {
@@ -45,6 +50,7 @@ impl ApiState {
             metrics: cell.metrics(),
             ai: cell.ctx().ai.clone(),
             clock: cell.ctx().clock.clone(),
+            cell: cell.clone(),
         }
     }
 }
@@ -67,9 +73,16 @@ pub fn app_with_limits(state: ApiState, limits: &HttpLimits) -> Router {
         .route("/metrics", get(routes::metrics))
         .route("/api/v1/jobs", get(routes::list_jobs))
         .route("/api/v1/jobs/{id}", get(routes::get_job))
-        .route("/api/v1/applications", get(routes::list_applications))
-        .route("/api/v1/applications/{id}", get(routes::get_application))
+        .route("/api/v1/applications", get(applications::list))
+        .route("/api/v1/applications/{id}", get(applications::show))
         .route("/api/v1/applications/{id}/events", get(routes::application_events))
+        .route("/api/v1/applications/{id}/approve", post(applications::approve))
+        .route("/api/v1/applications/{id}/reject", post(applications::reject))
+        .route("/api/v1/applications/{id}/withdraw", post(applications::withdraw))
+        .route("/api/v1/applications/{id}/stage", post(applications::set_stage))
+        .route("/api/v1/applications/{id}/documents/{name}", get(applications::document))
+        .route("/api/v1/notifications", get(applications::notifications))
+        .route("/api/v1/notifications/{id}/dismiss", post(applications::dismiss))
         .route("/api/v1/tailor", post(tailor::tailor))
         .fallback(routes::not_found);
     with_request_layers(routes, state, limits)

@@ -25,7 +25,7 @@ fn limit_of(q: &HashMap<String, String>) -> Result<u32, ApiError> {
     }
 }
 
-fn page_of(q: &HashMap<String, String>) -> Result<Page, ApiError> {
+pub(super) fn page_of(q: &HashMap<String, String>) -> Result<Page, ApiError> {
     let limit = limit_of(q)?;
     let after = match q.get("cursor") {
         None => None,
@@ -36,7 +36,7 @@ fn page_of(q: &HashMap<String, String>) -> Result<Page, ApiError> {
     Ok(Page { after, limit })
 }
 
-fn paged(data: Vec<Value>, limit: u32, next: Option<String>) -> Json<Value> {
+pub(super) fn paged(data: Vec<Value>, limit: u32, next: Option<String>) -> Json<Value> {
     let has_more = data.len() as u32 == limit && next.is_some();
     Json(json!({
         "data": data,
@@ -44,7 +44,7 @@ fn paged(data: Vec<Value>, limit: u32, next: Option<String>) -> Json<Value> {
     }))
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Value {
+pub(super) fn to_json<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
@@ -90,41 +90,11 @@ pub(super) async fn get_job(
     Ok(Json(json!({ "data": { "job": to_json(&job), "analysis": analysis.as_ref().map(to_json) } })))
 }
 
-pub(super) async fn list_applications(
-    State(s): State<ApiState>,
-    AuthUser(user): AuthUser,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
-    let page = page_of(&q)?;
-    let apps = s.store.list_applications(user.id, &page).await?;
-    let next = apps.last().map(|a| a.id.to_string());
-    Ok(paged(apps.iter().map(to_json).collect(), page.limit, next))
-}
-
 async fn application_id(s: &ApiState, user: &store::User, id: &str) -> Result<ApplicationId, ApiError> {
     // A malformed id and another user's id answer alike.
     let id: ApplicationId = id.parse().map_err(|_| ApiError::not_found("application"))?;
     s.store.get_application(user.id, id).await?.ok_or_else(|| ApiError::not_found("application"))?;
     Ok(id)
-}
-
-pub(super) async fn get_application(
-    State(s): State<ApiState>,
-    AuthUser(user): AuthUser,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let id = application_id(&s, &user, &id).await?;
-    let app = s.store.get_application(user.id, id).await?.ok_or_else(|| ApiError::not_found("application"))?;
-    let resumes = s.store.list_resumes(user.id, id).await?;
-    let submission = s.store.get_submission(user.id, id).await?.map(|sub| {
-        json!({ "method": sub.method, "variant_id": sub.variant_id, "confirmation": sub.confirmation,
-                "submitted_at": sub.submitted_at })
-    });
-    Ok(Json(json!({ "data": {
-        "application": to_json(&app),
-        "resumes": resumes.iter().map(to_json).collect::<Vec<_>>(),
-        "submission": submission,
-    }})))
 }
 
 pub(super) async fn application_events(

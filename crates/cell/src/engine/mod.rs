@@ -81,8 +81,18 @@ impl Cell {
         let artifacts = config.artifacts_dir.clone().map(|dir| {
             Arc::new(render::artifacts::LocalArtifacts::new(dir)) as Arc<dyn render::artifacts::ArtifactStore>
         });
+        let channels = {
+            let clock = clock.clone();
+            let now_unix: submit::channel::UnixClock = Arc::new(move || clock.now().timestamp());
+            crate::submission::Channels::from_config(&config.submit, now_unix).unwrap_or_else(|e| {
+                tracing::error!(error = %e, "the submit channels are misconfigured: applications will wait");
+                crate::submission::Channels::broken(e)
+            })
+        };
         let ctx = AgentCtx {
             store: StoreView::new(store.clone()),
+            ledger: store.clone(),
+            channels,
             clock,
             config: Arc::new(config),
             workflow: Arc::new(workflow),
@@ -111,6 +121,14 @@ impl Cell {
     pub fn with_artifacts(mut self, artifacts: Option<Arc<dyn render::artifacts::ArtifactStore>>) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
             inner.ctx.artifacts = artifacts;
+        }
+        self
+    }
+
+    /// Replaces the submit channels (call before [`Cell::start`]): for tests and drills.
+    pub fn with_channels(mut self, channels: crate::submission::Channels) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.ctx.channels = channels;
         }
         self
     }

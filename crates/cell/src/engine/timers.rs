@@ -13,7 +13,7 @@ fn fire_unit(timer: &Timer, with_transition: bool) -> UnitOfWork {
     let mut events = Vec::new();
     if with_transition {
         let outcome = match timer.event.typed_payload() {
-            Ok(EventPayload::ResponseReceived(r)) => Some(r.outcome),
+            Ok(EventPayload::ResponseReceived(r)) => r.outcome,
             _ => None,
         };
         writes.push(Write::Transition {
@@ -25,6 +25,17 @@ fn fire_unit(timer: &Timer, with_transition: bool) -> UnitOfWork {
             reason: None,
             at: timer.due_at,
         });
+        if let Some(outcome) = outcome {
+            // The timer's id is the entry's: firing twice cannot add two lines.
+            writes.push(Write::Track(store::TimelineEntry {
+                id: timer.id,
+                application_id: timer.application_id,
+                stage: Some(domain::Stage::of_outcome(outcome)),
+                note: None,
+                source: if outcome == domain::Outcome::NoResponse { "response_window" } else { "employer" }.into(),
+                at: timer.due_at,
+            }));
+        }
         events.push(timer.event.clone());
     }
     UnitOfWork {

@@ -15,6 +15,7 @@ pub fn fast_config() -> CellConfig {
         CellConfig { time_compression: 1000, poll_interval_ms: 5, workers_per_consumer: 4, ..Default::default() };
     c.sandbox.response_delay_secs = 0.05;
     c.sandbox.no_response_window_secs = 0.1;
+    c.submit.mode = cell::config::SubmitMode::Auto;
     c
 }
 

@@ -3,6 +3,9 @@
 //! with a loopback OpenAI that answers (and bills) every analysis. Each step is SIGKILLed at a
 //! random point and run again; the end state must equal an uninterrupted run's, and every
 //! request the provider received must be in the spend journal (a spend row or an open hold).
+//! The discovered applications are submitted in auto mode through the real webhook channel to
+//! a loopback receiver that honours `Idempotency-Key`: every application recorded as sent must
+//! have reached it, every key it accepted must be recorded, and none twice.
 
 use super::{account, row, BenchFaultsArgs, FaultRow};
 use anyhow::{bail, Result};
@@ -14,15 +17,23 @@ use std::time::{Duration, Instant};
 
 const EMAIL: &str = "alex.rivera@example.com";
 
-/// Fast employer answers so `run --until-idle` finishes every workflow.
-const CONFIG: &str =
-    "[cell]\ntime_compression = 1000\n\n[cell.sandbox]\nresponse_delay_secs = 0.0\nno_response_window_secs = 0.0\n";
+/// Fast employer answers so `run --until-idle` finishes every sandbox workflow; auto mode with
+/// the webhook channel (pointed at the mock) and caps that do not bind.
+fn config(addr: std::net::SocketAddr) -> String {
+    format!(
+        "[cell]\ntime_compression = 1000\n\n[cell.sandbox]\nresponse_delay_secs = 0.0\nno_response_window_secs = 0.0\n\n\
+         [submit]\nmode = \"auto\"\n\n[submit.caps]\nper_day = 10000\nper_company = 10000\nper_channel = 10000\n\n\
+         [submit.channels.webhook]\nurl = \"http://{addr}/hook\"\nsecret = \"drill-secret-0123456789\"\n"
+    )
+}
 
 /// A loopback OpenAI (every answer a schema-valid analysis, 1,000 prompt and 200 completion
 /// tokens, after a short think) and a loopback Greenhouse board with `jobs` postings.
 struct Mocks {
     addr: std::net::SocketAddr,
     requests: Arc<AtomicUsize>,
+    /// Webhook requests per `Idempotency-Key`.
+    hooks: Arc<std::sync::Mutex<std::collections::BTreeMap<String, u64>>>,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -49,7 +60,24 @@ async fn mocks(jobs: usize) -> Result<Mocks> {
         .collect();
     let board = json!({ "jobs": listing, "meta": {"total": jobs} }).to_string();
     let counter = requests.clone();
+    let hooks = Arc::new(std::sync::Mutex::new(std::collections::BTreeMap::<String, u64>::new()));
+    let seen = hooks.clone();
     let app = axum::Router::new()
+        .route(
+            "/hook",
+            post(move |headers: axum::http::HeaderMap, _body: axum::body::Bytes| {
+                let seen = seen.clone();
+                async move {
+                    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                    // A receiver that honours the key: the first request applies, a repeat is
+                    // answered with the same result and applies nothing.
+                    if let Ok(mut m) = seen.lock() {
+                        *m.entry(key.clone()).or_default() += 1;
+                    }
+                    axum::Json(json!({ "id": format!("hook-{}", &key[..key.len().min(12)]) }))
+                }
+            }),
+        )
         .route(
             "/v1/chat/completions",
             post(move || {
@@ -68,7 +96,7 @@ async fn mocks(jobs: usize) -> Result<Mocks> {
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    Ok(Mocks { addr, requests, server })
+    Ok(Mocks { addr, requests, hooks, server })
 }
 
 /// The three steps, as commands on `dir`.
@@ -129,7 +157,7 @@ pub(super) async fn sigkill(args: &BenchFaultsArgs) -> Result<FaultRow> {
 
     // The reference: the three steps, uninterrupted.
     let reference = tempfile::tempdir()?;
-    std::fs::write(reference.path().join("applyflow.toml"), CONFIG)?;
+    std::fs::write(reference.path().join("applyflow.toml"), config(mocks.addr))?;
     let mut step_ms = Vec::new();
     for cmd in steps(reference.path(), mocks.addr, jobs) {
         let t = Instant::now();
@@ -139,10 +167,14 @@ pub(super) async fn sigkill(args: &BenchFaultsArgs) -> Result<FaultRow> {
     let ref_store = store::connect(&format!("sqlite://{}", reference.path().join("applyflow.db").display())).await?;
     let ref_users = ref_store.list_users().await?;
     let want = account(&ref_store, &ref_users).await?;
+    let want_sent = mocks.hooks.lock().map(|m| m.len()).unwrap_or(0) as u64;
+    if let Ok(mut m) = mocks.hooks.lock() {
+        m.clear();
+    }
 
     // The drill: each step killed once at a random point, then run again to its end.
     let dir = tempfile::tempdir()?;
-    std::fs::write(dir.path().join("applyflow.toml"), CONFIG)?;
+    std::fs::write(dir.path().join("applyflow.toml"), config(mocks.addr))?;
     mocks.requests.store(0, Ordering::SeqCst);
     let mut state = args.seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
     let mut next = || {
@@ -164,18 +196,32 @@ pub(super) async fn sigkill(args: &BenchFaultsArgs) -> Result<FaultRow> {
         resume_ms += t.elapsed().as_millis() as u64;
     }
     let received = mocks.requests.load(Ordering::SeqCst) as u64;
+    let hooks = mocks.hooks.lock().map(|m| m.clone()).unwrap_or_default();
     mocks.server.abort();
 
     let store = store::connect(&format!("sqlite://{}", dir.path().join("applyflow.db").display())).await?;
     let users = store.list_users().await?;
     let got = account(&store, &users).await?;
     let (rows, holds) = journal(dir.path(), "openai").await?;
+    let sent = webhook_sent(&store, &users).await?;
     let mut r = row("sigkill", &got, 0, resume_ms, Value::Null);
-    // Lost: what the clean run finished that this one did not, and any billed request that is
-    // neither a spend row nor an open hold.
+    // Lost: what the clean run finished that this one did not, workflows left open that the
+    // clean run did not leave open (sent applications wait for their answer in both), any billed
+    // request that is neither a spend row nor an open hold, any application recorded as sent
+    // that the receiver never got, and any key the receiver accepted that no application
+    // records.
     let spend_lost = received.saturating_sub(rows + holds);
-    r.lost = want.completed.saturating_sub(got.completed) + got.open + spend_lost;
-    r.duplicated += rows.saturating_sub(received);
+    let never_arrived = sent.iter().filter(|k| !hooks.contains_key(*k)).count() as u64;
+    let unrecorded = hooks.keys().filter(|k| !sent.contains(*k)).count() as u64;
+    r.lost = want.completed.saturating_sub(got.completed)
+        + got.open.saturating_sub(want.open)
+        + spend_lost
+        + never_arrived
+        + unrecorded;
+    // Duplicated: a second accepted submission of one (user, job, channel). The receiver
+    // honours the key, so a keyed resend after a kill is a replay, counted apart.
+    let keyed_resends: u64 = hooks.values().map(|n| n.saturating_sub(1)).sum();
+    r.duplicated += rows.saturating_sub(received) + (sent.len() as u64).saturating_sub(hooks.len() as u64);
     r.detail = json!({
         "steps": ["demo", "discover (live board)", "run --until-idle"],
         "kills": kills,
@@ -184,6 +230,30 @@ pub(super) async fn sigkill(args: &BenchFaultsArgs) -> Result<FaultRow> {
         "spend_rows": rows,
         "open_holds": holds,
         "spend_lost": spend_lost,
+        "webhook_submissions": hooks.len(),
+        "webhook_requests": hooks.values().sum::<u64>(),
+        "webhook_keyed_resends": keyed_resends,
+        "webhook_reference_submissions": want_sent,
+        "submissions_never_arrived": never_arrived,
+        "submissions_unrecorded": unrecorded,
     });
     Ok(r)
+}
+
+/// The idempotency keys of every application recorded as sent through the webhook.
+async fn webhook_sent(store: &store::DynStore, users: &[store::User]) -> Result<std::collections::BTreeSet<String>> {
+    let mut keys = std::collections::BTreeSet::new();
+    for u in users {
+        let apps = store.list_applications(u.id, &store::Page { after: None, limit: u32::MAX }).await?;
+        for app in apps {
+            if store.get_submission(u.id, app.id).await?.is_some_and(|s| s.method == "webhook") {
+                for a in store.attempts_for(u.id, app.id).await? {
+                    if a.channel == "webhook" && a.status == store::AttemptStatus::Sent {
+                        keys.insert(a.idempotency_key);
+                    }
+                }
+            }
+        }
+    }
+    Ok(keys)
 }

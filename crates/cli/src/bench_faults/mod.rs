@@ -136,6 +136,7 @@ fn fast_config(base: &CellConfig) -> CellConfig {
     cfg.poll_interval_ms = 5;
     cfg.sweep_interval_ms = 200;
     cfg.artifacts_dir = None;
+    cfg.submit = cell::config::SubmitConfig { mode: cell::config::SubmitMode::Auto, ..Default::default() };
     cfg
 }
 

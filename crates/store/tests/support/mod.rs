@@ -127,6 +127,7 @@ pub fn job(user: UserId, source_id: &str) -> Job {
         posted_at: None,
         discovered_at: Utc::now(),
         content_hash: "abc".into(),
+        application_questions: None,
     }
 }
 
