@@ -159,3 +159,67 @@ async fn discover_approve_email_reply_interview() {
     assert_eq!(view.stage_source, "email");
     assert!(view.audit.is_some());
 }
+
+/// OpenAI (at the mock) then the offline provider.
+fn ai_at(server: &MockServer) -> llm::AiClient {
+    let openai = llm::providers::OpenAiProvider::new(llm::providers::OpenAiConfig {
+        base_url: format!("{}/v1", server.uri()),
+        api_key: Some("sk-test".into()),
+        timeout: std::time::Duration::from_secs(2),
+        ..Default::default()
+    })
+    .unwrap();
+    let providers: Vec<Arc<dyn llm::Provider>> = vec![Arc::new(openai), Arc::new(analysis::OfflineProvider::new())];
+    let chain = llm::chain::ChainConfig {
+        retry: domain::RetryPolicy::new(1, std::time::Duration::from_millis(1)),
+        ..llm::chain::ChainConfig::default()
+    };
+    llm::AiClient::new(providers, llm::AiConfig { chain, ..llm::AiConfig::default() })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_are_classified_through_the_ai_layer_with_the_rules_as_fallback() {
+    let db = testkit::sqlite().await;
+    let user = new_user(&db.store, "cls@example.com").await;
+    let (subject, from) = ("Your application", "Talent <talent@globex.test>");
+    let body = "Hi Ada, thanks for applying. Could you send us your salary expectations and notice period?";
+
+    // No provider but the offline one (which does not do this task): the rules decide.
+    let offline = cell_with(db.store.clone(), cell::agents::standard());
+    let (kind, by) = cell::applying::classify::classify(offline.ctx(), user.id, subject, from, body).await;
+    assert_eq!((kind, by.as_str()), (track::ReplyKind::InfoRequest, "rules"));
+
+    // A provider answers in the task's schema: its answer is used, and it saw the email as data.
+    let server = MockServer::start().await;
+    let content = serde_json::json!({"kind": "interview", "reason": "asks to schedule"}).to_string();
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "id": "chatcmpl-1", "object": "chat.completion", "created": 1_700_000_000, "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 200, "completion_tokens": 20, "total_tokens": 220}
+        })))
+        .mount(&server)
+        .await;
+    let with_ai = cell_with(db.store.clone(), cell::agents::standard()).with_ai(ai_at(&server));
+    let (kind, by) = cell::applying::classify::classify(with_ai.ctx(), user.id, subject, from, body).await;
+    assert_eq!((kind, by.as_str()), (track::ReplyKind::Interview, "ai:openai"));
+    let sent: serde_json::Value = server.received_requests().await.unwrap()[0].body_json().unwrap();
+    assert!(sent.to_string().contains("salary expectations"), "the email went as data");
+
+    // An answer outside the six kinds is not trusted: the rules decide.
+    server.reset().await;
+    let bad = serde_json::json!({"kind": "hired!!", "reason": "x"}).to_string();
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "id": "chatcmpl-2", "object": "chat.completion", "created": 1_700_000_000, "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": bad}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 200, "completion_tokens": 20, "total_tokens": 220}
+        })))
+        .mount(&server)
+        .await;
+    // (Another email: the same one would be answered from the AI layer's cache.)
+    let body = "Hello Ada, could you please send us a copy of your work permit before we continue?";
+    let (kind, by) = cell::applying::classify::classify(with_ai.ctx(), user.id, subject, from, body).await;
+    assert_eq!((kind, by.as_str()), (track::ReplyKind::InfoRequest, "rules"));
+}

@@ -331,7 +331,29 @@ fn print_view(v: &cell::applying::ApplicationView) {
         println!("reason: {r}");
     }
     if let Some(s) = &v.submission {
-        println!("sent via {} on {} (confirmation {})", s["channel"], s["submitted_at"], s["confirmation"]);
+        let text = |k: &str| s[k].as_str().unwrap_or("").to_owned();
+        println!("sent via {} on {} (confirmation {})", text("channel"), text("submitted_at"), text("confirmation"));
+    }
+    if let Some(a) = &v.audit {
+        let files: Vec<String> = a["attachments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                format!(
+                    "{} ({} bytes of base64)",
+                    f["name"].as_str().unwrap_or(""),
+                    f["bytes"].as_str().map_or(0, str::len)
+                )
+            })
+            .collect();
+        println!(
+            "audit copy: {} to {}; attachments: {}; answers: {} (the exact bytes: `apply show ID --format json`)",
+            a["request"]["target"].as_str().unwrap_or(""),
+            a["recipient"]["address"].as_str().or(a["recipient"]["kind"].as_str()).unwrap_or(""),
+            if files.is_empty() { "none".to_owned() } else { files.join(", ") },
+            a["answers"].as_array().map_or(0, Vec::len)
+        );
     }
     if let Some(p) = &v.preview {
         println!("\nAn approval would send:");
@@ -373,9 +395,9 @@ fn print_view(v: &cell::applying::ApplicationView) {
     for a in &v.attempts {
         println!(
             "send attempt: {} to {}: {} after {} attempt(s){}",
-            a["channel"],
-            a["recipient"],
-            a["status"],
+            a["channel"].as_str().unwrap_or(""),
+            a["recipient"].as_str().unwrap_or(""),
+            a["status"].as_str().unwrap_or(""),
             a["attempts"],
             a["last_error"].as_str().map(|e| format!(" — {e}")).unwrap_or_default()
         );

@@ -1,6 +1,6 @@
 //! `applyflow track sync`: reads new mail from the user's IMAP mailbox, ties each reply to the
 //! application it answers (thread headers, sender domain, company and role), classifies it
-//! (offline rules), and records it: the timeline, the stage, a notification when the user has
+//! (the AI layer, the offline rules as fallback), and records it: the timeline, the stage, a notification when the user has
 //! something to do, and `response.received` — one unit per email, each email once (by its
 //! Message-ID), then the mailbox cursor.
 
@@ -72,7 +72,8 @@ impl Cell {
                 report.already_seen += 1;
                 continue;
             }
-            let class = track::classify(&email.subject, &email.from, &email.body);
+            let (kind, decided_by) =
+                super::classify::classify(ctx, user, &email.subject, &email.from, &email.body).await;
             let at = ctx.clock.now();
             let received_at = email.date.unwrap_or(at);
             let matched = track::match_reply(email, &candidates);
@@ -81,7 +82,7 @@ impl Cell {
             unit.writes.push(Write::RecordInbound {
                 message_key: key.clone(),
                 application_id: app_id,
-                kind: class.kind.as_str().into(),
+                kind: kind.as_str().into(),
                 subject: email.subject.chars().take(300).collect(),
                 sender: email.from.chars().take(300).collect(),
                 received_at,
@@ -90,14 +91,19 @@ impl Cell {
                 None => report.unmatched += 1,
                 Some(app_id) => {
                     report.matched += 1;
-                    *report.by_kind.entry(class.kind.as_str().into()).or_default() += 1;
+                    *report.by_kind.entry(kind.as_str().into()).or_default() += 1;
                     if let Some(app) = store.get_application(user, app_id).await? {
-                        let (stage, outcome) = effect(class.kind);
+                        let (stage, outcome) = effect(kind);
                         unit.writes.push(Write::Track(TimelineEntry {
                             id: ctx.clock.new_id(),
                             application_id: app_id,
                             stage,
-                            note: Some(format!("{} email from {}: {}", class.kind.as_str(), email.from, email.subject)),
+                            note: Some(format!(
+                                "{} email from {}: {} (classified by {decided_by})",
+                                kind.as_str(),
+                                email.from,
+                                email.subject
+                            )),
                             source: "email".into(),
                             at: received_at,
                         }));
@@ -112,12 +118,12 @@ impl Cell {
                                 at,
                             });
                         }
-                        if matches!(class.kind, ReplyKind::Interview | ReplyKind::Offer | ReplyKind::InfoRequest) {
+                        if matches!(kind, ReplyKind::Interview | ReplyKind::Offer | ReplyKind::InfoRequest) {
                             unit.writes.push(Write::Notify(Notification {
                                 id: ctx.clock.new_id(),
                                 user_id: user,
                                 application_id: Some(app_id),
-                                message: format!("{}: {} replied: {}", class.kind.as_str(), email.from, email.subject),
+                                message: format!("{}: {} replied: {}", kind.as_str(), email.from, email.subject),
                                 created_at: at,
                             }));
                         }
@@ -126,7 +132,7 @@ impl Cell {
                             application_id: app_id,
                             outcome,
                             source: "email".into(),
-                            reply: Some(class.kind.as_str().into()),
+                            reply: Some(kind.as_str().into()),
                         });
                         let ectx = workflow_ctx(&cell, user, app.correlation_id, at);
                         unit.events.push(fresh_event(ctx.clock.as_ref(), ectx, &payload));

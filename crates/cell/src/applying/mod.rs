@@ -3,6 +3,7 @@
 //! reject or withdraw it, and record its stage by hand (a user's stage wins). The CLI and the
 //! HTTP API both call these; every change is one committed unit with its event.
 
+pub mod classify;
 mod mailbox;
 mod view;
 
