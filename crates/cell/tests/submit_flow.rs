@@ -133,9 +133,10 @@ async fn a_crash_mid_send_is_reconciled_by_a_keyed_resend_on_the_webhook() {
     let crashed = tokio::time::timeout(Duration::from_millis(500), cell.approve(user.id, app.id, vec![], false)).await;
     assert!(crashed.is_err(), "the first send never recorded its result");
     assert_eq!(ts.store.get_application(user.id, app.id).await.unwrap().unwrap().state, ApplicationState::NeedsUser);
-    // Approving again reconciles: the same key is sent, the receiver deduplicates, one record.
-    let again = cell.approve(user.id, app.id, vec![], false).await.unwrap();
-    assert!(matches!(again, Approved::Sent { .. }), "{again:?}");
+    // The reconcile step finds the unconfirmed send: the same key is sent again, the receiver
+    // deduplicates, one record.
+    let report = cell.reconcile_submissions(Duration::ZERO).await.unwrap();
+    assert_eq!((report.looked_at, report.resent, report.parked), (1, 1, 0), "{report:?}");
     let requests = server.received_requests().await.unwrap();
     let keys: std::collections::HashSet<_> =
         requests.iter().map(|r| r.headers.get("idempotency-key").unwrap().to_str().unwrap().to_owned()).collect();
@@ -159,8 +160,11 @@ async fn a_crash_mid_send_on_a_keyless_ats_waits_for_the_user_never_resends_blin
     let (cell, ts, user, _pdfs) = waiting(Channels::default().with(channel), postings("Initech", 1), None).await;
     let app = all_apps(&ts.store, &user).await.pop().unwrap();
     let _ = tokio::time::timeout(Duration::from_millis(500), cell.approve(user.id, app.id, vec![], false)).await;
-    let parked = cell.approve(user.id, app.id, vec![], false).await.unwrap();
-    let Approved::Waiting(why) = parked else { panic!("{parked:?}") };
+    let report = cell.reconcile_submissions(Duration::ZERO).await.unwrap();
+    assert_eq!((report.looked_at, report.resent, report.parked), (1, 0, 1), "{report:?}");
+    let again = cell.reconcile_submissions(Duration::ZERO).await.unwrap();
+    assert_eq!(again.looked_at, 0, "parked once; the user decides now");
+    let why = ts.store.get_application(user.id, app.id).await.unwrap().unwrap().reason.unwrap();
     assert!(why.contains("may have") && why.contains("--resend"), "{why}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "no blind resend");
     // The user checked: it did not arrive. Send again, on their word.

@@ -12,7 +12,7 @@ pub use view::{ApplicationView, Preview};
 
 use crate::agent::AgentError;
 use crate::agents::{fresh_event, workflow_ctx};
-use crate::submission::{submit, Decision, SubmitRequest};
+use crate::submission::{flow, submit, Decision, SubmitRequest};
 use crate::Cell;
 use domain::event::{EventPayload, ResponseReceived};
 use domain::{Application, ApplicationId, ApplicationState, Outcome, Stage, UserId};
@@ -216,5 +216,46 @@ impl Cell {
             ));
         }
         self.commit_user_unit(&unit).await
+    }
+}
+
+/// What a reconcile round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReconcileReport {
+    /// Unconfirmed sends looked at.
+    pub looked_at: usize,
+    /// Resent with the same key to a receiver that deduplicates by it, and now recorded.
+    pub resent: usize,
+    /// Parked with the user: the send may have arrived (a keyless channel).
+    pub parked: usize,
+}
+
+impl Cell {
+    /// The reconcile step for sends that started and were never confirmed (a process killed
+    /// between the send and its record) and are older than `older_than`: for an application
+    /// that waits for the user (an approval whose process died), a keyed channel gets the same
+    /// request again — the receiver answers it instead of applying it twice — and a keyless
+    /// one parks it with the user, who checks. Applications the SubmitterAgent owns are
+    /// reconciled when their event is redelivered, so they are left alone here.
+    pub async fn reconcile_submissions(&self, older_than: std::time::Duration) -> Result<ReconcileReport, ActionError> {
+        let ctx = &self.inner.ctx;
+        let age = chrono::Duration::from_std(older_than).unwrap_or(chrono::Duration::zero());
+        let stuck = self.inner.store.stuck_attempts(ctx.clock.now() - age, 256).await?;
+        let mut report = ReconcileReport::default();
+        for row in stuck {
+            let Some(app) = self.inner.store.get_application(row.user_id, row.application_id).await? else { continue };
+            // Only approvals wait in `needs_user`; one already parked for this is the user's now.
+            let parked = app.reason.as_deref().is_some_and(|r| r.contains(flow::NEVER_CONFIRMED));
+            if app.state != ApplicationState::NeedsUser || parked {
+                continue;
+            }
+            report.looked_at += 1;
+            match self.approve(row.user_id, row.application_id, Vec::new(), false).await {
+                Ok(Approved::Sent { .. }) => report.resent += 1,
+                Ok(Approved::Waiting(_)) => report.parked += 1,
+                Err(e) => tracing::warn!(application = %row.application_id, error = %e, "reconcile: not yet"),
+            }
+        }
+        Ok(report)
     }
 }

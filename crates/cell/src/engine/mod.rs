@@ -171,6 +171,7 @@ impl Cell {
             tasks.push(tokio::spawn(dispatcher::run(self.clone(), agent.clone(), sub, stop_rx.clone())));
         }
         tasks.push(tokio::spawn(relay::run(self.clone(), stop_rx.clone())));
+        tasks.push(tokio::spawn(reconcile(self.clone(), stop_rx.clone())));
         tasks.push(tokio::spawn(timers::run(self.clone(), stop_rx)));
         Ok(RunHandle { stop: stop_tx, tasks, bus: self.inner.bus.clone(), cell: self.clone() })
     }
@@ -178,6 +179,24 @@ impl Cell {
     /// Re-drives consumers from the log (see [`replay::replay`]).
     pub async fn replay(&self, user: Option<domain::UserId>) -> Result<ReplayReport, store::StoreError> {
         replay::replay(self, user).await
+    }
+}
+
+/// Every half `submit.reconcile_after_secs` (at least 5 s): the reconcile step for sends never
+/// confirmed (see [`Cell::reconcile_submissions`]).
+async fn reconcile(cell: Cell, mut stop: watch::Receiver<bool>) {
+    let after = std::time::Duration::from_secs(cell.inner.ctx.config.submit.reconcile_after_secs.max(1));
+    let every = (after / 2).max(std::time::Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        match cell.reconcile_submissions(after).await {
+            Ok(r) if r.looked_at > 0 => tracing::info!(?r, "reconciled unconfirmed sends"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "reconcile round failed"),
+        }
     }
 }
 

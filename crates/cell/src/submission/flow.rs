@@ -20,6 +20,9 @@ use store::{
 };
 use submit::channel::{Attachment, Channel, Outgoing, Recipient, SendError};
 
+/// Part of the reason of an application parked after an unconfirmed send.
+pub const NEVER_CONFIRMED: &str = "was never confirmed";
+
 /// What to submit, on whose say.
 #[derive(Debug, Clone)]
 pub struct SubmitRequest<'a> {
@@ -148,7 +151,7 @@ pub async fn submit(ctx: &AgentCtx, req: SubmitRequest<'_>) -> Result<Decision, 
         }
         AttemptStart::InFlight(row) if !channel.accepts_idempotency_key() => {
             let why = format!(
-                "a send via {} to {} started at {} and was never confirmed (a crash or a time-out); it may have \
+                "a send via {} to {} started at {} and {NEVER_CONFIRMED} (a crash or a time-out); it may have \
                  arrived. Check with the employer, then `applyflow apply approve {} --resend` to send it again or \
                  `applyflow track set {} applied` if it arrived",
                 row.channel, row.recipient, row.updated_at, app.id, app.id
@@ -273,7 +276,11 @@ fn sent(
 /// `notify_user` strategy.
 fn park(ctx: &AgentCtx, req: &SubmitRequest<'_>, mut unit: UnitOfWork, why: &str, failure: bool) -> Decision {
     let app = req.app;
-    if app.state != ApplicationState::NeedsUser || app.reason.as_deref() != Some(why) {
+    if app.state == ApplicationState::NeedsUser && app.reason.as_deref() == Some(why) {
+        // Already parked for this very reason: nothing new to record or announce.
+        return Decision::Commit(unit);
+    }
+    {
         // (`needs_user` → `needs_user` only replaces the reason; the store checks `from`.)
         unit.writes.push(Write::Transition {
             application_id: app.id,
